@@ -2,11 +2,39 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'http', 'https', 'net', 'crypto', 'stream', 'url', 'util', 'zlib', 'worker_threads'];
-const demo = { group: ['**/demo/**', '../demo', '../../demo'], message: 'demo/ is the outside world: only test/ and scripts/ may import it.' };
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'stream',
+  'url',
+  'util',
+  'zlib',
+  'worker_threads',
+];
+const demo = {
+  group: ['**/demo/**', '../demo', '../../demo'],
+  message: 'demo/ is the outside world: only test/ and scripts/ may import it.',
+};
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist-renderer/**', 'coverage/**', 'test-results/**', 'release/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'dist-renderer/**',
+      'coverage/**',
+      'test-results/**',
+      'release/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -35,7 +63,10 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'sync/ is platform-neutral: no Electron.' }],
           patterns: [
             { group: nodeBuiltins, message: 'sync/ is platform-neutral: no Node built-ins.' },
-            { group: ['**/main/**', '**/renderer/**', 'react', 'react-dom'], message: 'sync/ imports nothing from main/ or renderer/.' },
+            {
+              group: ['**/main/**', '**/renderer/**', 'react', 'react-dom'],
+              message: 'sync/ imports nothing from main/ or renderer/.',
+            },
             demo,
           ],
         },
@@ -52,7 +83,11 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer talks to main only through the preload API.' }],
           patterns: [
             { group: nodeBuiltins, message: 'The renderer runs in a sandbox: no Node built-ins.' },
-            { group: ['**/main/**'], allowTypeImports: true, message: 'renderer/ takes only types from main/.' },
+            {
+              group: ['**/main/**'],
+              allowTypeImports: true,
+              message: 'renderer/ takes only types from main/.',
+            },
             demo,
           ],
         },
@@ -62,7 +97,10 @@ export default tseslint.config(
   {
     files: ['main/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'main/ does not import the renderer.' }, demo] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer/**'], message: 'main/ does not import the renderer.' }, demo] },
+      ],
     },
   },
 );

@@ -16,7 +16,12 @@ export interface DemoIcb {
   readonly practices: readonly DemoPractice[];
 }
 
-function practices(prefix: string, first: number, districts: readonly string[], names: readonly string[]): DemoPractice[] {
+function practices(
+  prefix: string,
+  first: number,
+  districts: readonly string[],
+  names: readonly string[],
+): DemoPractice[] {
   return names.map((name, index) => ({
     odsCode: `${prefix}${String(first + index).padStart(3, '0')}`,
     name,

@@ -1,6 +1,10 @@
 // The device provisioning profile (DESIGN.md section 2): its schema, and parsing that names the path of every error.
 import { z } from 'zod';
 
+// Kerbside's pages run under a CSP without 'unsafe-eval' (main/content-security-policy.ts). Zod's JIT probes
+// `new Function` on first parse, which a strict CSP reports as a violation even though zod catches the error.
+z.config({ jitless: true });
+
 const odsIcb = z.string().regex(/^[A-Z0-9]{3}$/, 'must be a 3-character ICB ODS code such as QT1');
 const odsTrust = z.string().regex(/^[A-Z0-9]{3,5}$/, 'must be a trust ODS code such as RX9');
 const odsPractice = z.string().regex(/^[A-Z][0-9]{5}$/, 'must be a GP practice ODS code such as C84001');
@@ -9,6 +13,14 @@ const postcodeDistrict = z
   .transform((value) => value.trim().toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{1,2}[0-9][0-9A-Z]?$/, 'must be a UK postcode district such as NG7'));
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+function wholeNumber(min: number, max: number, unit: string) {
+  return z
+    .number({ error: `must be a number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be at least ${min} ${unit}`)
+    .max(max, `must be at most ${max} ${unit}`);
+}
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -23,7 +35,10 @@ export const endpointUrl = z.string().superRefine((value, context) => {
   }
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && loopbackHosts.has(url.hostname)) return;
-  context.addIssue({ code: 'custom', message: 'must use https (http is allowed only for 127.0.0.1 and localhost)' });
+  context.addIssue({
+    code: 'custom',
+    message: 'must use https (http is allowed only for 127.0.0.1 and localhost)',
+  });
 });
 
 const privateKeyJwk = z.looseObject({
@@ -74,12 +89,12 @@ export const profileSchema = z
     icbs: z.array(icbSchema).min(1, 'at least one ICB is required'),
     dispatch: endpointSchema,
     retention: z.strictObject({
-      summaryDays: z.number().int().positive().max(90),
-      syncedNoteHours: z.number().int().nonnegative().max(24 * 90),
+      summaryDays: wholeNumber(1, 90, 'days'),
+      syncedNoteHours: wholeNumber(0, 24 * 90, 'hours'),
     }),
     security: z.strictObject({
-      autoLockMinutes: z.number().int().min(1).max(60),
-      pinAttemptsBeforeWipe: z.number().int().min(3).max(20),
+      autoLockMinutes: wholeNumber(1, 60, 'minutes'),
+      pinAttemptsBeforeWipe: wholeNumber(3, 20, 'attempts'),
     }),
     updates: z.strictObject({ feedUrl: endpointUrl }).optional(),
   })
@@ -141,7 +156,10 @@ export function parseProfileJson(text: string): ProfileParseResult {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, issues: [{ path: '(root)', message: `not valid JSON: ${(error as Error).message}` }] };
+    return {
+      ok: false,
+      issues: [{ path: '(root)', message: `not valid JSON: ${(error as Error).message}` }],
+    };
   }
   return parseProfile(value);
 }

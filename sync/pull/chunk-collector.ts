@@ -1,0 +1,103 @@
+// Collects the resources that arrive for a chunk of patients (from any strategy), validating each one,
+// grouping them by patient and setting aside the invalid ones for quarantine.
+import type { Resource } from '@medplum/fhirtypes';
+import type { QuarantineWrite } from '../store';
+import { compartmentOf, sharedReferences } from './compartment';
+import { DEFAULT_MAX_RESOURCE_BYTES, validateResource } from './validate-resource';
+
+export interface ChunkResult {
+  readonly patients: ReadonlyMap<string, Resource>;
+  readonly members: ReadonlyMap<string, Resource[]>;
+  readonly shared: ReadonlyMap<string, Resource>;
+  readonly quarantine: readonly QuarantineWrite[];
+  readonly bytes: number;
+}
+
+export class ChunkCollector {
+  readonly patients = new Map<string, Resource>();
+  readonly members = new Map<string, Map<string, Resource>>();
+  readonly shared = new Map<string, Resource>();
+  readonly quarantine: QuarantineWrite[] = [];
+  bytes = 0;
+
+  constructor(
+    private readonly icb: string,
+    private readonly now: () => number,
+    private readonly maxResourceBytes = DEFAULT_MAX_RESOURCE_BYTES,
+  ) {}
+
+  /** Adds one resource as received; `bytes` is its serialised size when known (NDJSON lines). */
+  add(value: unknown, bytes?: number): void {
+    const size = bytes ?? 0;
+    this.bytes += size;
+    const checked = validateResource(value, size, this.maxResourceBytes);
+    if (!checked.ok) {
+      this.reject(checked.reason, checked.resourceType, checked.id);
+      return;
+    }
+    const resource = checked.resource;
+    const place = compartmentOf(resource);
+    switch (place.kind) {
+      case 'patient':
+        this.patients.set(place.patientId, resource);
+        return;
+      case 'member': {
+        let list = this.members.get(place.patientId);
+        if (list === undefined) {
+          list = new Map();
+          this.members.set(place.patientId, list);
+        }
+        list.set(`${resource.resourceType}/${resource.id ?? ''}`, resource);
+        return;
+      }
+      case 'shared':
+        this.shared.set(`${resource.resourceType}/${resource.id ?? ''}`, resource);
+        return;
+      case 'invalid':
+        this.reject(place.reason, resource.resourceType, resource.id);
+        return;
+    }
+  }
+
+  /** Adds every entry resource of a Bundle; sizes are measured only when the page could hold an oversized one. */
+  addBundle(entries: readonly { readonly resource?: unknown }[], pageBytes: number): void {
+    this.bytes += pageBytes;
+    const measure = pageBytes > this.maxResourceBytes;
+    for (const entry of entries) {
+      if (entry.resource === undefined) continue;
+      if (isDocumentBundle(entry.resource)) {
+        this.addBundle(entry.resource.entry ?? [], 0);
+        continue;
+      }
+      this.add(entry.resource, measure ? JSON.stringify(entry.resource).length : undefined);
+    }
+  }
+
+  reject(reason: string, resourceType?: string, resourceId?: string): void {
+    this.quarantine.push({ icb: this.icb, resourceType, resourceId, reason, at: this.now() });
+  }
+
+  /** Shared references (`Organization/x`) used by the chunk's resources and not yet collected. */
+  missingSharedReferences(cache: ReadonlyMap<string, Resource>): string[] {
+    const wanted = new Set<string>();
+    for (const patient of this.patients.values()) sharedReferences(patient, wanted);
+    for (const list of this.members.values())
+      for (const resource of list.values()) sharedReferences(resource, wanted);
+    return [...wanted].filter((reference) => !this.shared.has(reference) && !cache.has(reference));
+  }
+
+  membersOf(patientId: string): Resource[] {
+    return [...(this.members.get(patientId)?.values() ?? [])];
+  }
+}
+
+function isDocumentBundle(
+  value: unknown,
+): value is { resourceType: 'Bundle'; entry?: { resource?: unknown }[] } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { resourceType?: unknown }).resourceType === 'Bundle' &&
+    Array.isArray((value as { entry?: unknown }).entry)
+  );
+}

@@ -1,0 +1,61 @@
+// Turns one patient's validated FHIR resources into the encrypted store's write: the summary projection,
+// the search keys and the result-list card.
+import type { Resource } from '@medplum/fhirtypes';
+import { projectSummary, type PatientSummary } from '../projection';
+import type { PatientWrite } from '../store';
+
+export interface IcbIdentity {
+  readonly odsCode: string;
+  readonly name: string;
+}
+
+/** Builds the store write for one patient-per-ICB record from its resources (Patient first or anywhere). */
+export function buildPatientWrite(
+  icb: IcbIdentity,
+  patientId: string,
+  resources: readonly Resource[],
+  fetchedAt: Date,
+): PatientWrite {
+  const summary: PatientSummary = projectSummary({ icb, resources, fetchedAt: fetchedAt.toISOString() });
+  const { demographics } = summary;
+  const names = demographics.names
+    .flatMap((name) => [name.text, name.family ?? '', ...name.given])
+    .filter((part) => part !== '');
+  const postcodes = demographics.addresses.flatMap((address) =>
+    address.postcode === undefined ? [] : [address.postcode],
+  );
+  const primaryName = demographics.names[0];
+  return {
+    icb: icb.odsCode,
+    patientId,
+    keys: { nhsNumber: demographics.nhsNumber, names, birthDate: demographics.birthDate, postcodes },
+    card: {
+      displayName: primaryName?.text ?? 'Name not recorded',
+      birthDate: demographics.birthDate,
+      nhsNumber: demographics.nhsNumber,
+      postcode: postcodes[0],
+      icb: icb.odsCode,
+      restricted: demographics.restricted,
+      deceased: demographics.deceased !== undefined,
+    },
+    summary,
+    raw: resources,
+    refreshedAt: fetchedAt.getTime(),
+  };
+}
+
+/** Replaces or removes one resource in a patient's raw set, keyed by type and id. */
+export function applyResourceChange(
+  raw: readonly Resource[],
+  change:
+    | { readonly kind: 'upsert'; readonly resource: Resource }
+    | { readonly kind: 'delete'; readonly resourceType: string; readonly id: string },
+): Resource[] {
+  const key =
+    change.kind === 'upsert'
+      ? `${change.resource.resourceType}/${change.resource.id ?? ''}`
+      : `${change.resourceType}/${change.id}`;
+  const kept = raw.filter((resource) => `${resource.resourceType}/${resource.id ?? ''}` !== key);
+  if (change.kind === 'upsert') kept.push(change.resource);
+  return kept;
+}

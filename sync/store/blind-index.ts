@@ -1,0 +1,82 @@
+// Blind indexes: keyed HMACs of normalised search keys, so IndexedDB can be queried without holding names,
+// NHS numbers, dates of birth or postcodes. Terms are truncated to 8 bytes; row keys keep all 32.
+
+import { base64url, hmac } from './data-key';
+import {
+  nameTokens,
+  normaliseBirthDate,
+  normalisePostcode,
+  normaliseValidNhsNumber,
+  tokenPrefixes,
+} from './normalise';
+import type { SearchKeys } from './types';
+
+const TERM_BYTES = 8;
+/** Common names, dates and districts repeat across patients; caching their HMACs saves most of the work. */
+const CACHE_LIMIT = 50_000;
+
+type Domain = 'nhs' | 'name' | 'dob' | 'pc';
+
+export interface IndexTerms {
+  readonly nhs?: string;
+  readonly names: string[];
+  readonly dob?: string;
+  readonly postcodes: string[];
+  /** The name tokens (not prefixes), kept inside the encrypted card to verify and rank matches. */
+  readonly tokens: string[];
+}
+
+export class BlindIndexer {
+  private readonly cache = new Map<string, Promise<string>>();
+
+  constructor(private readonly key: CryptoKey) {}
+
+  /** The row key of a patient from one ICB: base64url of the full HMAC, hiding the patient id. */
+  async rowKey(icb: string, patientId: string): Promise<string> {
+    return base64url(await hmac(this.key, `rec|${icb}|${patientId}`));
+  }
+
+  /** One blind-index term; `value` must already be normalised. */
+  term(domain: Domain, value: string): Promise<string> {
+    const cacheKey = `${domain}|${value}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    const computed = hmac(this.key, cacheKey).then((mac) => base64url(mac.subarray(0, TERM_BYTES)));
+    this.cache.set(cacheKey, computed);
+    return computed;
+  }
+
+  /** All index terms of one patient. Invalid NHS numbers, partial dates and non-postcodes are not indexed. */
+  async indexTerms(keys: SearchKeys): Promise<IndexTerms> {
+    const nhsNumber = keys.nhsNumber === undefined ? undefined : normaliseValidNhsNumber(keys.nhsNumber);
+    const birthDate = keys.birthDate === undefined ? undefined : normaliseBirthDate(keys.birthDate);
+    const tokens = nameTokens(keys.names);
+    const prefixes = new Set(tokens.flatMap(tokenPrefixes));
+    const postcodeTerms = new Set<string>();
+    for (const raw of keys.postcodes) {
+      const postcode = normalisePostcode(raw);
+      if (postcode === undefined) continue;
+      if (postcode.full !== undefined) postcodeTerms.add(postcode.full);
+      postcodeTerms.add(postcode.district);
+    }
+    const [nhs, dob, names, postcodes] = await Promise.all([
+      nhsNumber === undefined ? undefined : this.term('nhs', nhsNumber),
+      birthDate === undefined ? undefined : this.term('dob', birthDate),
+      Promise.all([...prefixes].map((prefix) => this.term('name', prefix))),
+      Promise.all([...postcodeTerms].map((postcode) => this.term('pc', postcode))),
+    ]);
+    return {
+      ...(nhs === undefined ? {} : { nhs }),
+      ...(dob === undefined ? {} : { dob }),
+      names: [...new Set(names)],
+      postcodes: [...new Set(postcodes)],
+      tokens,
+    };
+  }
+
+  /** Forgets cached terms (they are derived from personal data). */
+  clear(): void {
+    this.cache.clear();
+  }
+}

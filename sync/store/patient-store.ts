@@ -1,0 +1,383 @@
+// The encrypted local patient cache (Dexie on IndexedDB): atomic page commits for the pull engine, blind-index
+// search for crews, and retention purges. Everything personal is sealed with AES-GCM or hidden behind HMACs.
+
+import { Dexie } from 'dexie';
+import { BlindIndexer } from './blind-index';
+import { deriveStoreKeys, openJson, sealJson } from './data-key';
+import type { Bytes } from './data-key';
+import { InvalidQueryError, InvalidWriteError, StoreCorruptError } from './errors';
+import { checkKey } from './key-check';
+import { normalisePostcode, normaliseValidNhsNumber, queryTokens } from './normalise';
+import {
+  checkpointContext,
+  decodeBody,
+  decodeCard,
+  decodeQuarantine,
+  encodePatient,
+  encodeQuarantine,
+  mapLimited,
+  SEAL_CONCURRENCY,
+} from './row-codec';
+import { createDatabase, dexieOptions } from './schema';
+import type { DatabaseOptions, PatientRow, StoreDatabase, StoreMigration } from './schema';
+import { DEFAULT_LIMIT, searchByNameTokens, searchByTerm } from './search';
+import type { SearchContext } from './search';
+import { parseBirthDate, parseSearchQuery } from './search-query';
+import type {
+  CommitBatch,
+  QuarantineEntry,
+  SearchHit,
+  StoreCounts,
+  StoredRecord,
+  StoredSummary,
+} from './types';
+
+export interface PatientStoreOptions extends DatabaseOptions {
+  readonly name: string;
+  /** 32 bytes of key material; the store derives its keys from it and does not keep it. */
+  readonly keyMaterial: Uint8Array;
+  /** Called for every row that fails authentication during searches and list reads (the row is skipped). */
+  readonly onCorruptRow?: (error: StoreCorruptError) => void;
+  /** The schema versions to open with; defaults to `STORE_MIGRATIONS` (tests pass extra versions). */
+  readonly migrations?: readonly StoreMigration[];
+}
+
+export class PatientStore {
+  private readonly indexer: BlindIndexer;
+  private readonly corrupt = new Set<string>();
+
+  private constructor(
+    private readonly db: StoreDatabase,
+    private readonly dataKey: CryptoKey,
+    indexKey: CryptoKey,
+    private readonly onCorruptRow: ((error: StoreCorruptError) => void) | undefined,
+  ) {
+    this.indexer = new BlindIndexer(indexKey);
+  }
+
+  /** Opens (creating or migrating) the store; throws WrongKeyError when the key does not match its data. */
+  static async open(options: PatientStoreOptions): Promise<PatientStore> {
+    const keys = await deriveStoreKeys(options.keyMaterial);
+    const db = createDatabase(options.name, options, options.migrations);
+    await db.open();
+    try {
+      await checkKey(db, keys.data, options.name);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new PatientStore(db, keys.data, keys.index, options.onCorruptRow);
+  }
+
+  static async delete(name: string, options: DatabaseOptions = {}): Promise<void> {
+    await new Dexie(name, dexieOptions(options)).delete();
+  }
+
+  close(): void {
+    this.indexer.clear();
+    this.db.close();
+  }
+
+  /** Keys of rows found corrupt since the store was opened. */
+  get corruptRowKeys(): readonly string[] {
+    return [...this.corrupt];
+  }
+
+  private readonly reportCorrupt = (error: StoreCorruptError): void => {
+    this.corrupt.add(error.key);
+    this.onCorruptRow?.(error);
+  };
+
+  private get searchContext(): SearchContext {
+    return { db: this.db, dataKey: this.dataKey, indexer: this.indexer, reportCorrupt: this.reportCorrupt };
+  }
+
+  /**
+   * Writes one page atomically: deletes, upserts, quarantine entries and the checkpoint in ONE transaction,
+   * so the checkpoint advances only with its data. Sealing and hashing happen before the transaction opens.
+   */
+  async commit<C>(batch: CommitBatch<C>): Promise<void> {
+    const { icb } = batch;
+    for (const write of batch.upserts) {
+      if (write.icb !== icb || write.card.icb !== icb) {
+        throw new InvalidWriteError(`Patient ${write.patientId} is not from ${icb}, the batch's ICB`);
+      }
+      // An unindexable refreshedAt would hide the row from retention purges.
+      if (!Number.isFinite(write.refreshedAt)) {
+        throw new InvalidWriteError(`Patient ${write.patientId} has no valid refreshedAt`);
+      }
+    }
+    for (const entry of batch.quarantine) {
+      if (entry.icb !== icb) throw new InvalidWriteError(`Quarantine entry is not from ${icb}`);
+    }
+    const [encoded, deleteKeys, quarantineRows, checkpoint] = await Promise.all([
+      mapLimited(batch.upserts, SEAL_CONCURRENCY, (write) =>
+        encodePatient(this.dataKey, this.indexer, write),
+      ),
+      Promise.all(batch.deletes.map((patientId) => this.indexer.rowKey(icb, patientId))),
+      Promise.all(batch.quarantine.map((entry) => encodeQuarantine(this.dataKey, this.indexer, entry))),
+      batch.checkpoint === null
+        ? undefined
+        : sealJson(this.dataKey, batch.checkpoint, checkpointContext(icb), false),
+    ]);
+    const { db } = this;
+    const tables = [db.patients, db.bodies, db.checkpoints, db.quarantine];
+    await db.transaction('rw', tables, async () => {
+      if (deleteKeys.length > 0) await this.deletePatients(deleteKeys);
+      if (encoded.length > 0) {
+        await db.patients.bulkPut(encoded.map((entry) => entry.row));
+        await db.bodies.bulkPut(encoded.map((entry) => entry.body));
+      }
+      if (quarantineRows.length > 0) await db.quarantine.bulkAdd(quarantineRows);
+      if (checkpoint === undefined) await db.checkpoints.delete(icb);
+      else await db.checkpoints.put({ icb, value: checkpoint });
+    });
+  }
+
+  /** The pull engine's checkpoint for `icb` as it was committed; the caller validates its shape. */
+  async readCheckpoint<C>(icb: string): Promise<C | undefined> {
+    const row = await this.db.checkpoints.get(icb);
+    if (row === undefined) return undefined;
+    try {
+      return (await openJson(this.dataKey, row.value, checkpointContext(icb))) as C;
+    } catch (error) {
+      throw new StoreCorruptError('checkpoints', icb, 'value', { cause: error });
+    }
+  }
+
+  /** Stored records of some patients of one ICB, for read-modify-write. Throws StoreCorruptError. */
+  async readRecords(icb: string, patientIds: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const keys = await Promise.all(patientIds.map((id) => this.indexer.rowKey(icb, id)));
+    const { db } = this;
+    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodies], () =>
+      Promise.all([db.patients.bulkGet(keys), db.bodies.bulkGet(keys)]),
+    );
+    const records = await Promise.all(
+      rows.map(async (row, index): Promise<StoredRecord | undefined> => {
+        if (row === undefined) return undefined;
+        const body = bodies[index];
+        if (body === undefined) throw new StoreCorruptError('bodies', row.k, 'body');
+        return { ...(await decodeBody(this.dataKey, body)), refreshedAt: row.refreshedAt };
+      }),
+    );
+    const result = new Map<string, StoredRecord>();
+    patientIds.forEach((id, index) => {
+      const record = records[index];
+      if (record !== undefined) result.set(id, record);
+    });
+    return result;
+  }
+
+  /** Summaries of rows named by search hits; corrupt rows are reported and left out. */
+  async readSummaries(keys: readonly string[]): Promise<StoredSummary[]> {
+    const { db } = this;
+    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodies], () =>
+      Promise.all([db.patients.bulkGet([...keys]), db.bodies.bulkGet([...keys])]),
+    );
+    const summaries = await Promise.all(
+      rows.map(async (row, index) => {
+        if (row === undefined) return undefined;
+        try {
+          const stored = bodies[index];
+          if (stored === undefined) throw new StoreCorruptError('bodies', row.k, 'body');
+          const body = await decodeBody(this.dataKey, stored);
+          return { icb: row.icb, key: row.k, summary: body.summary, refreshedAt: row.refreshedAt };
+        } catch (error) {
+          this.report(error);
+          return undefined;
+        }
+      }),
+    );
+    return summaries.filter((summary) => summary !== undefined);
+  }
+
+  /** Every patient id stored for `icb`, by decrypting the cards (for reconciliation; slow on big ICBs). */
+  async patientIdsFor(icb: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const rows = await this.db.patients.where('icb').equals(icb).toArray();
+    for (const row of rows) {
+      try {
+        ids.add((await decodeCard(this.dataKey, row)).patientId);
+      } catch (error) {
+        this.report(error);
+      }
+    }
+    return ids;
+  }
+
+  private report(error: unknown): void {
+    if (!(error instanceof StoreCorruptError)) throw error;
+    this.reportCorrupt(error);
+  }
+
+  /** Patients with this NHS number; throws InvalidQueryError unless it has 10 digits and a valid check digit. */
+  async searchByNhsNumber(nhsNumber: string, limit = DEFAULT_LIMIT): Promise<SearchHit[]> {
+    const digits = normaliseValidNhsNumber(nhsNumber);
+    if (digits === undefined) {
+      throw new InvalidQueryError('Not an NHS number: 10 digits with a valid check digit are needed');
+    }
+    const term = await this.indexer.term('nhs', digits);
+    return searchByTerm(this.searchContext, 'nhs', term, limit);
+  }
+
+  /** Patients all of whose typed name tokens match (prefixes allowed), narrowed by a date of birth. */
+  async searchByName(text: string, birthDate?: string, limit = DEFAULT_LIMIT): Promise<SearchHit[]> {
+    let date: string | undefined;
+    if (birthDate !== undefined) {
+      date = parseBirthDate(birthDate.trim()) ?? undefined;
+      if (date === undefined) throw new InvalidQueryError(`"${birthDate}" is not a date of birth`);
+    }
+    return searchByNameTokens(this.searchContext, queryTokens(text), date, limit);
+  }
+
+  /** Patients at a full postcode or in a postcode district (any case, with or without the space). */
+  async searchByPostcode(text: string, limit = DEFAULT_LIMIT): Promise<SearchHit[]> {
+    const postcode = normalisePostcode(text);
+    if (postcode === undefined) throw new InvalidQueryError(`"${text}" is not a postcode or district`);
+    const term = await this.indexer.term('pc', postcode.full ?? postcode.district);
+    return searchByTerm(this.searchContext, 'postcodes', term, limit);
+  }
+
+  /** The one search box; see `parseSearchQuery`. Throws InvalidQueryError for input it cannot search. */
+  async search(query: string, limit = DEFAULT_LIMIT): Promise<SearchHit[]> {
+    const parsed = parseSearchQuery(query);
+    switch (parsed.kind) {
+      case 'empty':
+        return [];
+      case 'nhs-number':
+        if (!parsed.checkDigitValid) throw new InvalidQueryError('NHS number check digit is wrong');
+        return this.searchByNhsNumber(parsed.nhsNumber, limit);
+      case 'postcode':
+        return this.searchByPostcode(parsed.postcode, limit);
+      case 'name':
+        return searchByNameTokens(this.searchContext, parsed.tokens, parsed.birthDate, limit);
+      case 'birth-date':
+        return searchByTerm(
+          this.searchContext,
+          'dob',
+          await this.indexer.term('dob', parsed.birthDate),
+          limit,
+        );
+      case 'unrecognised':
+        throw new InvalidQueryError(parsed.reason);
+      default: {
+        const unexpected: never = parsed;
+        throw new Error(`Unhandled query ${JSON.stringify(unexpected)}`);
+      }
+    }
+  }
+
+  private async deletePatients(keys: readonly string[]): Promise<void> {
+    await this.db.patients.bulkDelete([...keys]);
+    await this.db.bodies.bulkDelete([...keys]);
+    await this.db.quarantine
+      .where('pk')
+      .anyOf([...keys])
+      .delete();
+  }
+
+  /** Removes rows refreshed before `now - maxAgeMs` and quarantine entries as old; returns the rows removed. */
+  async purgeExpired(now: number, maxAgeMs: number): Promise<number> {
+    const cutoff = now - maxAgeMs;
+    const { db } = this;
+    return db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
+      const keys = await db.patients.where('refreshedAt').below(cutoff).primaryKeys();
+      await this.deletePatients(keys);
+      await db.quarantine.where('at').below(cutoff).delete();
+      return keys.length;
+    });
+  }
+
+  /**
+   * Removes rows none of whose postcodes lies in `districts` (rows with no postcode included) and their
+   * quarantine entries; returns the rows removed. An empty list is refused rather than emptying the store.
+   */
+  async purgeOutsideArea(districts: readonly string[]): Promise<number> {
+    if (districts.length === 0) throw new InvalidQueryError('No districts: refusing to purge every patient');
+    const terms = await Promise.all(
+      districts.map((text) => {
+        const postcode = normalisePostcode(text);
+        if (postcode?.full !== undefined || postcode === undefined) {
+          throw new InvalidQueryError(`"${text}" is not a postcode district`);
+        }
+        return this.indexer.term('pc', postcode.district);
+      }),
+    );
+    const { db } = this;
+    return db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
+      const keep = new Set(await db.patients.where('postcodes').anyOf(terms).primaryKeys());
+      const all = await db.patients.toCollection().primaryKeys();
+      const outside = all.filter((key) => !keep.has(key));
+      await this.deletePatients(outside);
+      return outside.length;
+    });
+  }
+
+  /** Removes everything of an ICB taken out of the profile: rows, checkpoint and quarantine. */
+  async purgeIcb(icb: string): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.patients, db.bodies, db.checkpoints, db.quarantine], async () => {
+      const keys = await db.patients.where('icb').equals(icb).primaryKeys();
+      await db.patients.bulkDelete(keys);
+      await db.bodies.bulkDelete(keys);
+      await db.checkpoints.delete(icb);
+      await db.quarantine.where('icb').equals(icb).delete();
+    });
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const { db } = this;
+    return db.transaction('r', [db.patients, db.quarantine], async () => {
+      const icbs = (await db.patients.orderBy('icb').uniqueKeys()).map(String);
+      const perIcb = await Promise.all(icbs.map((icb) => db.patients.where('icb').equals(icb).count()));
+      const byIcb: Record<string, number> = {};
+      icbs.forEach((icb, index) => (byIcb[icb] = perIcb[index] ?? 0));
+      return {
+        patients: perIcb.reduce((sum, count) => sum + count, 0),
+        byIcb,
+        quarantined: await db.quarantine.count(),
+      };
+    });
+  }
+
+  /** The newest quarantine entries first; corrupt entries are reported and left out. */
+  async quarantineList(limit = 100): Promise<QuarantineEntry[]> {
+    const rows = await this.db.quarantine.orderBy('at').reverse().limit(limit).toArray();
+    const entries = await Promise.all(
+      rows.map(async (row) => {
+        try {
+          return await decodeQuarantine(this.dataKey, row);
+        } catch (error) {
+          this.report(error);
+          return undefined;
+        }
+      }),
+    );
+    return entries.filter((entry) => entry !== undefined);
+  }
+
+  /** Approximate bytes of stored keys and values (UTF-16 strings count 2 bytes a character). */
+  async estimateBytes(): Promise<number> {
+    let total = 0;
+    const text = (value: string | undefined): number => (value?.length ?? 0) * 2;
+    const bytes = (value: Bytes): number => value.byteLength;
+    await this.db.patients.each((row: PatientRow) => {
+      total += text(row.k) + text(row.icb) + 8 + text(row.nhs) + text(row.dob);
+      total += row.names.reduce((sum, term) => sum + text(term), 0);
+      total += row.postcodes.reduce((sum, term) => sum + text(term), 0);
+      total += bytes(row.card);
+    });
+    await this.db.bodies.each((row) => (total += text(row.k) + bytes(row.body)));
+    await this.db.checkpoints.each((row) => (total += text(row.icb) + bytes(row.value)));
+    await this.db.quarantine.each(
+      (row) => (total += 8 + text(row.icb) + 8 + text(row.pk) + bytes(row.payload)),
+    );
+    await this.db.meta.each((row) => (total += text(row.name) + bytes(row.value)));
+    return total;
+  }
+}
+
+/** The Dexie database behind a store, for tests that inject faults. Not part of the public API. */
+export function databaseOf(store: PatientStore): StoreDatabase {
+  return (store as unknown as { db: StoreDatabase }).db;
+}

@@ -1,0 +1,116 @@
+// IndexedDB layout of the patient store and its numbered migrations (Dexie versions with upgrade functions).
+// Upgrades run inside the versionchange transaction: they may only touch IndexedDB, never await WebCrypto.
+
+import { Dexie } from 'dexie';
+import type { Table, Transaction } from 'dexie';
+import type { Bytes } from './data-key';
+
+/** One patient from one ICB. Only HMACs, ciphertext, the ICB's ODS code and a timestamp. */
+export interface PatientRow {
+  /** base64url(HMAC('rec|' + icb + '|' + patientId)). */
+  readonly k: string;
+  readonly icb: string;
+  readonly refreshedAt: number;
+  readonly nhs?: string;
+  readonly names: string[];
+  readonly dob?: string;
+  readonly postcodes: string[];
+  /** Sealed card JSON (uncompressed): the result-list card, the patient id and the name tokens. */
+  readonly card: Bytes;
+}
+
+/** The bulky part of a patient, apart so that searches read only the small rows of `patients`. */
+export interface BodyRow {
+  readonly k: string;
+  /** Sealed, compressed JSON `{ summary, raw }`. */
+  readonly body: Bytes;
+}
+
+export interface CheckpointRow {
+  readonly icb: string;
+  readonly value: Bytes;
+}
+
+export interface QuarantineRow {
+  readonly id?: number;
+  readonly icb: string;
+  readonly at: number;
+  /** Row key of the patient the entry belongs to, when known. */
+  readonly pk?: string;
+  readonly payload: Bytes;
+}
+
+export interface MetaRow {
+  readonly name: string;
+  readonly value: Bytes;
+}
+
+export interface StoreMigration {
+  readonly version: number;
+  readonly description: string;
+  /** Dexie store specs of this version: only the tables whose indexes change (`null` drops a table). */
+  readonly stores: Readonly<Record<string, string | null>>;
+  readonly upgrade?: (transaction: Transaction) => Promise<void>;
+}
+
+/** The migrations in order. Add a new entry for every schema change; never edit a released one. */
+export const STORE_MIGRATIONS: readonly StoreMigration[] = [
+  {
+    version: 1,
+    description: 'patients with blind indexes, checkpoints, quarantine and meta',
+    stores: {
+      patients: 'k, icb, refreshedAt, nhs, *names, dob, *postcodes',
+      bodies: 'k',
+      checkpoints: 'icb',
+      quarantine: '++id, icb, at, pk',
+      meta: 'name',
+    },
+  },
+];
+
+export class StoreDatabase extends Dexie {
+  declare patients: Table<PatientRow, string>;
+  declare bodies: Table<BodyRow, string>;
+  declare checkpoints: Table<CheckpointRow, string>;
+  declare quarantine: Table<QuarantineRow, number>;
+  declare meta: Table<MetaRow, string>;
+}
+
+export interface DatabaseOptions {
+  readonly indexedDB?: IDBFactory;
+  readonly IDBKeyRange?: typeof IDBKeyRange;
+}
+
+/** Declares every version on `db`; versions must be distinct positive integers in increasing order. */
+export function applyMigrations(db: Dexie, migrations: readonly StoreMigration[]): void {
+  let previous = 0;
+  for (const migration of migrations) {
+    if (!Number.isInteger(migration.version) || migration.version <= previous) {
+      throw new Error(`Store migrations must have increasing integer versions (at ${migration.version})`);
+    }
+    previous = migration.version;
+    const version = db.version(migration.version).stores({ ...migration.stores });
+    if (migration.upgrade !== undefined) version.upgrade(migration.upgrade);
+  }
+}
+
+export function dexieOptions(options: DatabaseOptions): {
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+} {
+  return {
+    ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
+    ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
+  };
+}
+
+/** A (not yet opened) database with every migration declared. */
+export function createDatabase(
+  name: string,
+  options: DatabaseOptions,
+  migrations: readonly StoreMigration[] = STORE_MIGRATIONS,
+): StoreDatabase {
+  const db = new StoreDatabase(name, { ...dexieOptions(options), autoOpen: false });
+  applyMigrations(db, migrations);
+  return db;
+}

@@ -1,0 +1,146 @@
+// Search over the blind indexes: look up candidate rows by HMAC terms, decrypt their cards, verify and rank
+// the matches (index prefixes are coarse), and merge rows for the same NHS number from several ICBs.
+
+import type { BlindIndexer } from './blind-index';
+import { StoreCorruptError } from './errors';
+import { foldText, lookupPrefix } from './normalise';
+import type { SealedCard } from './row-codec';
+import { decodeCard } from './row-codec';
+import type { PatientRow, StoreDatabase } from './schema';
+import type { SearchHit } from './types';
+
+/** Cards decrypted per search at most; a two-letter prefix over 100,000 patients stays below this. */
+export const MAX_CANDIDATES = 5_000;
+export const DEFAULT_LIMIT = 20;
+
+export interface SearchContext {
+  readonly db: StoreDatabase;
+  readonly dataKey: CryptoKey;
+  readonly indexer: BlindIndexer;
+  readonly reportCorrupt: (error: StoreCorruptError) => void;
+}
+
+interface Candidate {
+  readonly row: PatientRow;
+  readonly card: SealedCard;
+  /** Lower ranks first: for names, the number of query tokens matched only as a prefix. */
+  readonly rank: number;
+}
+
+function intersect(sets: readonly (readonly string[])[]): string[] {
+  const sorted = [...sets].sort((a, b) => a.length - b.length);
+  const [smallest, ...rest] = sorted;
+  if (smallest === undefined) return [];
+  const others = rest.map((keys) => new Set(keys));
+  return [...new Set(smallest)].filter((key) => others.every((set) => set.has(key)));
+}
+
+/** Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped. */
+export async function loadCards(
+  context: SearchContext,
+  keys: readonly string[],
+): Promise<{ row: PatientRow; card: SealedCard }[]> {
+  const rows = await context.db.patients.bulkGet(keys.slice(0, MAX_CANDIDATES));
+  const loaded = await Promise.all(
+    rows.map(async (row) => {
+      if (row === undefined) return undefined;
+      try {
+        return { row, card: await decodeCard(context.dataKey, row) };
+      } catch (error) {
+        if (!(error instanceof StoreCorruptError)) throw error;
+        context.reportCorrupt(error);
+        return undefined;
+      }
+    }),
+  );
+  return loaded.filter((entry) => entry !== undefined);
+}
+
+function compareNames(a: SealedCard, b: SealedCard): number {
+  return (
+    foldText(a.card.displayName).localeCompare(foldText(b.card.displayName), 'en-GB') ||
+    (a.card.birthDate ?? '').localeCompare(b.card.birthDate ?? '')
+  );
+}
+
+/** Merges candidates into hits (same NHS number = same person), best rank first, then by name. */
+export function mergeHits(candidates: readonly Candidate[], limit: number): SearchHit[] {
+  const groups = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const identity = candidate.card.card.nhsNumber ?? `row:${candidate.row.k}`;
+    const group = groups.get(identity);
+    if (group === undefined) groups.set(identity, [candidate]);
+    else group.push(candidate);
+  }
+  const ranked = [...groups.values()].map((group) => {
+    const newestFirst = [...group].sort((a, b) => b.row.refreshedAt - a.row.refreshedAt);
+    const best = newestFirst[0] as Candidate;
+    return { best, rank: Math.min(...group.map((entry) => entry.rank)), group: newestFirst };
+  });
+  ranked.sort((a, b) => a.rank - b.rank || compareNames(a.best.card, b.best.card));
+  return ranked.slice(0, limit).map(({ best, group }): SearchHit => {
+    const card = best.card.card;
+    return {
+      ...(card.nhsNumber === undefined ? {} : { nhsNumber: card.nhsNumber }),
+      displayName: card.displayName,
+      ...(card.birthDate === undefined ? {} : { birthDate: card.birthDate }),
+      ...(card.postcode === undefined ? {} : { postcode: card.postcode }),
+      restricted: group.some((entry) => entry.card.card.restricted),
+      deceased: group.some((entry) => entry.card.card.deceased),
+      sources: group.map((entry) => ({ icb: entry.row.icb, key: entry.row.k })),
+    };
+  });
+}
+
+/** Rows whose index `index` holds `term` (exact lookups: NHS number, postcode, date of birth). */
+export async function searchByTerm(
+  context: SearchContext,
+  index: 'nhs' | 'postcodes' | 'dob',
+  term: string,
+  limit: number,
+): Promise<SearchHit[]> {
+  const keys = await context.db.patients.where(index).equals(term).primaryKeys();
+  const cards = await loadCards(context, keys);
+  return mergeHits(
+    cards.map((entry) => ({ ...entry, rank: 0 })),
+    limit,
+  );
+}
+
+/**
+ * Every query token must be a prefix of one of the patient's name tokens (AND); an optional date of birth
+ * narrows. Exact token matches rank before prefix matches.
+ */
+export async function searchByNameTokens(
+  context: SearchContext,
+  tokens: readonly string[],
+  birthDate: string | undefined,
+  limit: number,
+): Promise<SearchHit[]> {
+  const prefixes = [...new Set(tokens.map(lookupPrefix).filter((prefix) => prefix !== undefined))];
+  if (prefixes.length === 0 && birthDate === undefined) return [];
+  const [nameTerms, dobTerm] = await Promise.all([
+    Promise.all(prefixes.map((prefix) => context.indexer.term('name', prefix))),
+    birthDate === undefined ? undefined : context.indexer.term('dob', birthDate),
+  ]);
+  const { db } = context;
+  const keySets = await db.transaction('r', db.patients, () =>
+    Promise.all([
+      ...nameTerms.map((term) => db.patients.where('names').equals(term).primaryKeys()),
+      ...(dobTerm === undefined ? [] : [db.patients.where('dob').equals(dobTerm).primaryKeys()]),
+    ]),
+  );
+  const cards = await loadCards(context, intersect(keySets));
+  const candidates: Candidate[] = [];
+  for (const entry of cards) {
+    let prefixOnly = 0;
+    const matchesAll = tokens.every((token) => {
+      if (entry.card.tokens.includes(token)) return true;
+      if (!entry.card.tokens.some((candidate) => candidate.startsWith(token))) return false;
+      prefixOnly++;
+      return true;
+    });
+    if (matchesAll) candidates.push({ ...entry, rank: prefixOnly });
+  }
+  return mergeHits(candidates, limit);
+}
