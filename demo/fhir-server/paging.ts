@@ -71,6 +71,8 @@ export function searchsetBundle(
 ): Bundle {
   return {
     resourceType: 'Bundle',
+    // When the search was answered: clients use it as the server-clock point to ask for changes after.
+    meta: { lastUpdated: new Date().toISOString() },
     type: 'searchset',
     ...(total !== undefined ? { total } : {}),
     link: pageLinks(page, total, matches),

@@ -55,6 +55,8 @@ export interface ValidatedBundle {
   readonly type: BundleType;
   readonly total?: number;
   readonly timestamp?: string;
+  /** `meta.lastUpdated`: on a search, the server-clock time the result was taken (a sync position). */
+  readonly lastUpdated?: string;
   readonly link: readonly ValidatedBundleLink[];
   readonly entry: readonly ValidatedBundleEntry[];
 }
@@ -96,12 +98,14 @@ function readBundle(value: unknown): ValidatedBundle {
     return { relation: string(entry.relation, `${path}.relation`), url: string(entry.url, `${path}.url`) };
   });
   const entry = array(bundle.entry, 'entry').map(readEntry);
+  const meta = bundle.meta === undefined ? undefined : object(bundle.meta, 'meta');
   return {
     resourceType: 'Bundle',
     ...optional('id', optionalString(bundle.id, 'id')),
     type: type as BundleType,
     ...optional('total', optionalNumber(bundle.total, 'total')),
     ...optional('timestamp', optionalString(bundle.timestamp, 'timestamp')),
+    ...optional('lastUpdated', optionalString(meta?.lastUpdated, 'meta.lastUpdated')),
     link,
     entry,
   };

@@ -11,6 +11,9 @@ const REVINCLUDE_BATCH = 100;
 const PER_PATIENT_WORKERS = 4;
 const SHARED_BATCH = 50;
 
+/** Shared types small enough to export whole with every chunk (an ICB's practices and clinicians). */
+const directoryTypes = ['Organization', 'Practitioner', 'PractitionerRole', 'Location'];
+
 /** Compartment types asked for in an export; shared types come by reference afterwards. */
 export const exportTypes = [...acceptedResourceTypes].filter(
   (type) => !sharedResourceTypes.has(type) && type !== 'Composition',
@@ -44,7 +47,8 @@ async function viaBulkExport(
   const body = {
     resourceType: 'Parameters',
     parameter: [
-      { name: '_type', valueString: exportTypes.join(',') },
+      // Small directory types come in the same export (in full); Medications are fetched by reference.
+      { name: '_type', valueString: [...exportTypes, ...directoryTypes].join(',') },
       ...ids.map((id) => ({ name: 'patient', valueReference: { reference: `Patient/${id}` } })),
     ],
   };

@@ -61,8 +61,7 @@ export async function listCohort(context: IcbPullContext, rule: CohortRule): Pro
   }
   for (const search of searches) {
     for await (const page of remote.pages(search, { signal })) {
-      const stamp = (page.bundle as { readonly meta?: { readonly lastUpdated?: unknown } }).meta?.lastUpdated;
-      since ??= typeof stamp === 'string' ? stamp : undefined;
+      since ??= page.bundle.lastUpdated;
       progress.bytes += page.bytes;
       for (const entry of page.bundle.entry) {
         if (entry.search?.mode === 'include') continue;

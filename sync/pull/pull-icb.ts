@@ -110,6 +110,15 @@ function firstIncremental(
   };
 }
 
+/** Chunks fetched ahead of the one being written, so export polling and downloads overlap with the CPU work. */
+const CHUNK_LOOKAHEAD = 2;
+
+interface FetchedChunk {
+  readonly ids: readonly string[];
+  readonly collector: ChunkCollector;
+  readonly fetchedAt: Date;
+}
+
 async function runChunks(
   context: IcbPullContext,
   start: InitialCheckpoint,
@@ -120,20 +129,39 @@ async function runChunks(
   const chunks = Math.ceil(cohort.length / chunkSize);
   context.progress.begin(start.reconciling ? 'reconcile' : 'initial', cohort.length);
   context.progress.patientsDone = Math.min(start.nextChunk * chunkSize, cohort.length);
-  let checkpoint: InitialCheckpoint = start;
-  for (let chunk = start.nextChunk; chunk < chunks; chunk++) {
+  const pending = new Map<number, Promise<FetchedChunk>>();
+  const fetchAhead = (chunk: number): void => {
+    if (chunk >= chunks || pending.has(chunk)) return;
     const ids = cohort.slice(chunk * chunkSize, (chunk + 1) * chunkSize);
-    const now = context.now();
-    const collector = new ChunkCollector(context.icb.odsCode, () => now.getTime(), context.maxResourceBytes);
-    await fetchChunk(
+    const fetchedAt = context.now();
+    const collector = new ChunkCollector(
+      context.icb.odsCode,
+      () => fetchedAt.getTime(),
+      context.maxResourceBytes,
+    );
+    const promise = fetchChunk(
       context.remote,
-      checkpoint.strategy,
+      start.strategy,
       ids,
       collector,
       context.sharedCache,
       context.signal,
-    );
-    const writes = buildChunkWrites(context, ids, collector, now);
+    ).then(() => ({
+      ids,
+      collector,
+      fetchedAt,
+    }));
+    // Awaited in order below; this only stops an abandoned prefetch (after an abort) being reported as unhandled.
+    promise.catch(() => undefined);
+    pending.set(chunk, promise);
+  };
+  let checkpoint: InitialCheckpoint = start;
+  for (let chunk = start.nextChunk; chunk < chunks; chunk++) {
+    for (let ahead = chunk; ahead <= chunk + CHUNK_LOOKAHEAD; ahead++) fetchAhead(ahead);
+    const fetched = await (pending.get(chunk) as Promise<FetchedChunk>);
+    pending.delete(chunk);
+    const { ids, collector, fetchedAt } = fetched;
+    const writes = buildChunkWrites(context, ids, collector, fetchedAt);
     const last = chunk === chunks - 1;
     checkpoint = { ...checkpoint, nextChunk: chunk + 1 };
     await context.store.commit({
@@ -141,7 +169,9 @@ async function runChunks(
       upserts: writes.upserts,
       deletes: writes.deletes,
       quarantine: collector.quarantine,
-      checkpoint: last ? firstIncremental(checkpoint, capabilities, options, now.toISOString()) : checkpoint,
+      checkpoint: last
+        ? firstIncremental(checkpoint, capabilities, options, fetchedAt.toISOString())
+        : checkpoint,
     });
     context.progress.patientsDone += ids.length;
     context.progress.bytes += collector.bytes;
@@ -159,7 +189,7 @@ async function runChunks(
     context.progress.report();
   }
   const done = firstIncremental(checkpoint, capabilities, options, context.now().toISOString());
-  if (chunks === 0)
+  if (chunks === 0) {
     await context.store.commit({
       icb: context.icb.odsCode,
       upserts: [],
@@ -167,6 +197,7 @@ async function runChunks(
       quarantine: [],
       checkpoint: done,
     });
+  }
   return done;
 }
 

@@ -15,6 +15,15 @@ interface RegisteredBench {
 
 /** Every benchmark, by its command-line flag. Adding one is one entry here. */
 const benches: Readonly<Record<string, RegisteredBench>> = {
+  precache: {
+    title: 'Area pre-cache in headless Chromium (sync/pull + sync/store)',
+    run: async ({ patients }) =>
+      (await import('./precache-bench')).runPrecacheBench({ patients: patients ?? 10_000 }),
+  },
+  projection: {
+    title: 'Summary projection (sync/projection), Node',
+    run: async () => (await import('./projection-bench')).runProjectionBench(),
+  },
   server: {
     title: 'Demo FHIR server (demo/fhir-server)',
     run: async ({ patients }) =>

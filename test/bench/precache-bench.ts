@@ -1,0 +1,151 @@
+// Pre-cache benchmark in headless Chromium: the real engine and encrypted store on Chromium's IndexedDB,
+// pulling a synthetic area from the loopback demo ICB servers; beside it, in the same run, the floor
+// (plain Dexie bulkPut of the same final rows) and an incremental run with 1% of patients changed.
+import type { Patient } from '@medplum/fhirtypes';
+import { startDemoWorld } from '../../demo/demo-world';
+import type { BenchRow } from './bench-table';
+import type { FloorResult, PrecacheResult } from './browser/bench-page';
+import { openBenchPage } from './browser/harness';
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+}
+
+/** Prints the 25 functions with the most self time (for finding where pre-cache time goes). */
+function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): void {
+  const self = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (deltas[index] ?? 0)));
+  const byName = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const file = node.callFrame.url.split('/').pop() ?? '';
+    const name = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber}`;
+    byName.set(name, (byName.get(name) ?? 0) + (self.get(node.id) ?? 0));
+  }
+  const total = [...byName.values()].reduce((sum, value) => sum + value, 0);
+  for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(
+      `${((micros / total) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${name}`,
+    );
+  }
+}
+
+const megabytes = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+export async function runPrecacheBench(options: { readonly patients: number }): Promise<BenchRow[]> {
+  const worldStarted = performance.now();
+  const world = await startDemoWorld({ patients: options.patients, seed: 1 });
+  const worldMs = performance.now() - worldStarted;
+  const bench = await openBenchPage();
+  const { page, context } = bench;
+  const rows: BenchRow[] = [];
+  try {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    let peakHeap = 0;
+    const sampler = setInterval(() => {
+      cdp.send('Performance.getMetrics').then(
+        ({ metrics }) => {
+          const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
+          peakHeap = Math.max(peakHeap, heap);
+        },
+        () => undefined,
+      );
+    }, 200);
+    const key = Array.from({ length: 32 }, (_, index) => (index * 13 + 5) & 0xff);
+    const name = 'kerbside-bench';
+    const profiling = process.env.KERBSIDE_BENCH_PROFILE === '1';
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const first = await page.evaluate(
+      ([dbName, keyBytes, profile]) => window.kerbsideBench.precache(dbName, keyBytes, profile),
+      [name, key, world.profiles.crew] as const,
+    );
+    const heapFirst = peakHeap;
+    if (profiling) printProfile((await cdp.send('Profiler.stop')).profile);
+    const plain = await page.evaluate(
+      ([dbName, keyBytes]) => window.kerbsideBench.plainJsonBytes(dbName, keyBytes),
+      [name, key] as const,
+    );
+    const floor: FloorResult = await page.evaluate(
+      ([dbName, keyBytes]) => window.kerbsideBench.floor(dbName, keyBytes),
+      [name, key] as const,
+    );
+
+    // 1% of the cached patients change on their servers (a new telephone number), then an incremental run.
+    const changed = Math.max(1, Math.round(first.patients / 100));
+    const north = world.icbs[0];
+    if (north === undefined) throw new Error('no ICB');
+    const patients = world.population.records[north.icb.key].filter(
+      (resource): resource is Patient => resource.resourceType === 'Patient',
+    );
+    for (const patient of patients.slice(0, changed)) {
+      await fetch(`${north.server.baseUrl}/Patient/${patient.id ?? ''}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify({
+          ...patient,
+          telecom: [{ system: 'phone', value: '07700 900999', use: 'mobile' }],
+        }),
+      });
+    }
+    peakHeap = 0;
+    const incremental: PrecacheResult = await page.evaluate(
+      ([dbName, keyBytes, profile]) => window.kerbsideBench.precache(dbName, keyBytes, profile),
+      [name, key, world.profiles.crew] as const,
+    );
+    clearInterval(sampler);
+    const label = `${options.patients.toLocaleString('en-GB')}-patient population`;
+    rows.push(
+      { name: 'demo world start (generate + load)', value: worldMs / 1000, unit: 's', note: label },
+      {
+        name: 'pre-cache: patients cached',
+        value: first.patients,
+        unit: 'patients',
+        note: JSON.stringify(first.outcomes),
+      },
+      { name: 'pre-cache: time', value: first.ms / 1000, unit: 's', note: 'bulk export, 3 ICBs in parallel' },
+      { name: 'pre-cache: rate', value: first.patients / (first.ms / 1000), unit: 'patients/s' },
+      {
+        name: 'pre-cache: peak JS heap',
+        value: megabytes(heapFirst),
+        unit: 'MB',
+        note: 'CDP JSHeapUsedSize, sampled 5/s',
+      },
+      {
+        name: 'floor: Dexie bulkPut of the same rows',
+        value: floor.ms / 1000,
+        unit: 's',
+        note: `${floor.rows} rows, batches of 1,000`,
+      },
+      { name: 'pre-cache / floor', value: first.ms / floor.ms, unit: 'x' },
+      {
+        name: 'disk per patient (encrypted store)',
+        value: Math.round(floor.usageBytes / Math.max(1, floor.rows)),
+        unit: 'bytes',
+        note: 'navigator.storage.estimate delta of the floor copy',
+      },
+      {
+        name: 'plain JSON per patient',
+        value: Math.round(plain / Math.max(1, first.patients)),
+        unit: 'bytes',
+        note: 'raw FHIR + summary, uncompressed',
+      },
+      {
+        name: 'incremental: 1% changed',
+        value: incremental.ms / 1000,
+        unit: 's',
+        note: `${changed} patients changed`,
+      },
+      { name: 'incremental: peak JS heap', value: megabytes(peakHeap), unit: 'MB' },
+    );
+  } finally {
+    await bench.close();
+    await world.close();
+  }
+  return rows;
+}
