@@ -21,6 +21,11 @@ export interface IcbPullOptions {
   readonly forceChangeStrategy?: ChangeStrategy;
 }
 
+/** Identifies the cohort definition (area districts and the ICB's practices) a checkpoint was made for. */
+export function cohortKey(areaDistricts: readonly string[], gpPractices: readonly string[]): string {
+  return `${[...areaDistricts].sort().join(',')}|${[...gpPractices].sort().join(',')}`;
+}
+
 /** Picks how to fetch whole records: Bulk Data, then `_revinclude`, then `$everything`, then `$summary`. */
 export function chooseChunkStrategy(capabilities: ServerCapabilities): ChunkStrategy {
   if (capabilities.bulkExport.patient) return 'bulk-export';
@@ -54,8 +59,9 @@ async function startInitial(
   context: IcbPullContext,
   options: IcbPullOptions,
   capabilities: ServerCapabilities,
-  previous: IncrementalCheckpoint | undefined,
+  previous: PullCheckpoint | undefined,
 ): Promise<InitialCheckpoint> {
+  // Any earlier state means the store may hold patients this cohort no longer includes.
   const reconciling = previous !== undefined;
   context.progress.begin('cohort');
   const listing = await listCohort(
@@ -65,6 +71,7 @@ async function startInitial(
   const checkpoint: InitialCheckpoint = {
     version: 1,
     phase: 'initial',
+    cohortKey: cohortKey(options.areaDistricts, context.icb.gpPractices),
     strategy: options.forceChunkStrategy ?? chooseChunkStrategy(capabilities),
     cohort: listing.ids,
     nextChunk: 0,
@@ -102,6 +109,7 @@ function firstIncremental(
   return {
     version: 1,
     phase: 'incremental',
+    cohortKey: initial.cohortKey,
     mode,
     since: Object.fromEntries(streams.map((stream) => [stream, initial.since])),
     lastCompletedAt: now,
@@ -217,11 +225,15 @@ export async function pullIcb(
   const capabilities = await context.remote.capabilities(context.signal);
   let checkpoint = await context.store.readCheckpoint<PullCheckpoint>(context.icb.odsCode);
   context.rule ??= await resolveCohortRule(context, options.areaDistricts);
+  const areaChanged =
+    checkpoint !== undefined &&
+    checkpoint.cohortKey !== cohortKey(options.areaDistricts, context.icb.gpPractices);
   if (
     checkpoint === undefined ||
+    areaChanged ||
     (checkpoint.phase === 'incremental' && dueForReconcile(checkpoint, options, context.now()))
   ) {
-    const previous = checkpoint?.phase === 'incremental' ? checkpoint : undefined;
+    const previous = checkpoint;
     context.emit({
       type: 'started',
       icb: context.icb.odsCode,

@@ -14,6 +14,8 @@ export type PullCheckpoint =
   | {
       readonly version: 1;
       readonly phase: 'initial';
+      /** The area and practices the cohort was listed for: a re-provisioned device lists it again. */
+      readonly cohortKey: string;
       readonly strategy: ChunkStrategy;
       /** Ids of the cohort's Patient resources on this server, in fetch order. */
       readonly cohort: readonly string[];
@@ -29,6 +31,7 @@ export type PullCheckpoint =
   | {
       readonly version: 1;
       readonly phase: 'incremental';
+      readonly cohortKey: string;
       readonly mode: ChangeStrategy;
       /** `_since` / `_lastUpdated=gt` position per stream: `*` for system history, else per resource type. */
       readonly since: Readonly<Record<string, string>>;
