@@ -12,7 +12,13 @@ import { projectPlans } from './plans';
 import { projectCarePlans, projectProblems } from './problems-and-care-plans';
 import { buildResourceSet } from './resource-set';
 import { projectResuscitation } from './resuscitation';
-import type { PatientSummary, ProjectionInput, UnreadableItem } from './summary-model';
+import type {
+  Demographics,
+  PatientSummary,
+  ProjectionInput,
+  SourceIcb,
+  UnreadableItem,
+} from './summary-model';
 import { compact, newest } from './values';
 
 function uniqueUnreadable(items: readonly UnreadableItem[]): UnreadableItem[] {
@@ -67,4 +73,19 @@ export function projectSummary(input: ProjectionInput): PatientSummary {
     unreadable: [],
   });
   return { ...summary, unreadable: uniqueUnreadable(set.unreadable) };
+}
+
+/**
+ * Demographics alone, from the Patient resource among `resources`: what search keys and result cards need,
+ * at a fraction of a full projection's cost (the pre-cache stores raw resources and projects on view).
+ * @throws ProjectionError when no Patient is present.
+ */
+export function projectDemographicsOnly(icb: SourceIcb, resources: readonly unknown[]): Demographics {
+  const patient = resources.find(
+    (resource) =>
+      typeof resource === 'object' &&
+      resource !== null &&
+      (resource as { resourceType?: unknown }).resourceType === 'Patient',
+  );
+  return projectDemographics(buildResourceSet(icb, patient === undefined ? [] : [patient]));
 }

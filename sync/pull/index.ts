@@ -12,3 +12,4 @@ export type {
   ChunkStrategy,
   ChangeStrategy,
 } from './types';
+export { summaryOfStored, buildPatientWrite } from './patient-records';

@@ -181,7 +181,13 @@ export class PatientStore {
           const stored = bodies[index];
           if (stored === undefined) throw new StoreCorruptError('bodies', row.k, 'body');
           const body = await decodeBody(this.dataKey, stored);
-          return { icb: row.icb, key: row.k, summary: body.summary, refreshedAt: row.refreshedAt };
+          return {
+            icb: row.icb,
+            key: row.k,
+            summary: body.summary,
+            raw: body.raw,
+            refreshedAt: row.refreshedAt,
+          };
         } catch (error) {
           this.report(error);
           return undefined;

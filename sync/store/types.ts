@@ -92,6 +92,8 @@ export interface StoredSummary {
   readonly icb: string;
   readonly key: string;
   readonly summary: unknown;
+  /** The FHIR resources the record came from (the summary may be projected from them on read). */
+  readonly raw: unknown[];
   readonly refreshedAt: number;
 }
 

@@ -50,9 +50,10 @@ describe('pre-cache retention and re-provisioning purges', () => {
     for (const icb of ['QT1', 'QJ2', 'QK1']) {
       const records = await store.readRecords(icb, [...(await store.patientIdsFor(icb))]);
       for (const record of records.values()) {
-        expect(JSON.stringify((record.summary as { demographics?: unknown }).demographics)).toMatch(
-          /"DE\d+ /,
+        const patient = record.raw.find(
+          (resource) => (resource as { resourceType?: string }).resourceType === 'Patient',
         );
+        expect(JSON.stringify(patient)).toMatch(/"DE\d+ /);
       }
     }
     // The checkpoints were made for the old area: the next pull lists the new cohort again.

@@ -40,7 +40,7 @@ describe('PatientStore round trip', () => {
     const [hit] = await store.searchByNhsNumber(alice.card.nhsNumber ?? '');
     const key = hit?.sources[0]?.key ?? '';
     expect(await store.readSummaries([key, 'no-such-key'])).toEqual([
-      { icb: 'QWE', key, summary: alice.summary, refreshedAt: alice.refreshedAt },
+      { icb: 'QWE', key, summary: alice.summary, raw: alice.raw, refreshedAt: alice.refreshedAt },
     ]);
     expect(await store.patientIdsFor('QWE')).toEqual(new Set(['p1']));
     expect(await store.estimateBytes()).toBeGreaterThan(200);
