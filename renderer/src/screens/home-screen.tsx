@@ -1,0 +1,102 @@
+// Home: the provisioned area and callsign, each ICB's cache and sync, and what waits to be sent or received.
+import type { Profile } from '../../../sync/provisioning-profile';
+import type { SyncState } from '../background-sync/sync-state';
+import { IcbStatus } from '../components/icb-status';
+import { ThemeToggle } from '../components/theme-toggle';
+import type { Theme } from '../theme';
+
+export interface HomeScreenProps {
+  readonly profile: Profile;
+  readonly sync: SyncState;
+  /** Patients cached per ICB ODS code; undefined while being counted. */
+  readonly cached: Readonly<Record<string, number>> | undefined;
+  /** Notes waiting to be sent; undefined while being read. */
+  readonly noteQueue: number | undefined;
+  readonly preArrivals: number | undefined;
+  readonly now: Date;
+  readonly theme: Theme;
+  readonly onThemeChange: (theme: Theme) => void;
+  readonly onSyncNow: () => void;
+  readonly onSearch: () => void;
+}
+
+function countWords(count: number | undefined, none: string, some: (count: number) => string): string {
+  if (count === undefined) return 'Checking…';
+  return count === 0 ? none : some(count);
+}
+
+export function HomeScreen(props: HomeScreenProps) {
+  const { profile, sync, cached, now } = props;
+  return (
+    <>
+      <section aria-labelledby="area-heading" className="kb-area">
+        <h2 id="area-heading">Area: {profile.area.name}</h2>
+        <p>
+          Callsign <strong>{profile.device.callsign}</strong> · {profile.trust.name} · postcode districts{' '}
+          {profile.area.postcodeDistricts.join(', ')}
+        </p>
+        <button type="button" className="nhsuk-button kb-find" onClick={props.onSearch}>
+          Find a patient
+        </button>
+      </section>
+      {!sync.online && (
+        <div className="nhsuk-inset-text kb-offline" role="status">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>
+            <strong>Offline.</strong> Searching uses the records cached on this device. Sync resumes when the
+            signal returns.
+          </p>
+        </div>
+      )}
+      {sync.workerError !== undefined && (
+        <p className="kb-error" role="alert">
+          Background sync stopped: {sync.workerError}
+        </p>
+      )}
+      <section aria-labelledby="icbs-heading">
+        <div className="kb-section-head">
+          <h2 id="icbs-heading">Shared Care Records on this device</h2>
+          <button
+            type="button"
+            className="nhsuk-button nhsuk-button--secondary kb-sync-now"
+            onClick={props.onSyncNow}
+            disabled={!sync.ready || sync.running}
+          >
+            Sync now
+          </button>
+        </div>
+        <ul className="kb-icb-list">
+          {profile.icbs.map((icb) => (
+            <IcbStatus
+              key={icb.odsCode}
+              name={icb.name}
+              odsCode={icb.odsCode}
+              patientsCached={cached === undefined ? undefined : (cached[icb.odsCode] ?? 0)}
+              sync={sync.icbs[icb.odsCode] ?? { phase: 'idle', invalidResources: 0 }}
+              online={sync.online}
+              now={now}
+            />
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="queues-heading">
+        <h2 id="queues-heading">Waiting</h2>
+        <dl className="nhsuk-summary-list kb-queues">
+          <div className="nhsuk-summary-list__row">
+            <dt className="nhsuk-summary-list__key">Notes to send</dt>
+            <dd className="nhsuk-summary-list__value" data-testid="note-queue">
+              {countWords(props.noteQueue, 'None yet', (count) => `${count} waiting`)}
+            </dd>
+          </div>
+          <div className="nhsuk-summary-list__row">
+            <dt className="nhsuk-summary-list__key">Pre-arrival requests</dt>
+            <dd className="nhsuk-summary-list__value" data-testid="pre-arrivals">
+              {countWords(props.preArrivals, 'None', (count) => `${count} received`)}
+            </dd>
+          </div>
+        </dl>
+      </section>
+      <ThemeToggle theme={props.theme} onChange={props.onThemeChange} />
+    </>
+  );
+}
