@@ -99,6 +99,33 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       [name, key, world.profiles.crew] as const,
     );
     clearInterval(sampler);
+
+    // Search and open latencies over the cached area, with queries taken from cached patients.
+    const cachedPatients = Object.values(world.population.records)
+      .flat()
+      .filter((resource): resource is Patient => resource.resourceType === 'Patient')
+      .filter((patient) =>
+        patient.address?.some((address) =>
+          world.profiles.crew.area.postcodeDistricts.some((district) =>
+            address.postalCode?.startsWith(`${district} `),
+          ),
+        ),
+      )
+      .slice(0, 200);
+    const queries = {
+      'nhs-number': cachedPatients.map((patient) => patient.identifier?.[0]?.value ?? ''),
+      name: cachedPatients.map(
+        (patient) => `${patient.name?.[0]?.given?.[0] ?? ''} ${patient.name?.[0]?.family ?? ''}`,
+      ),
+      'name + DOB': cachedPatients.map(
+        (patient) => `${patient.name?.[0]?.family ?? ''} ${patient.birthDate ?? ''}`,
+      ),
+      postcode: cachedPatients.map((patient) => patient.address?.[0]?.postalCode ?? ''),
+    };
+    const latency = await page.evaluate(
+      ([dbName, keyBytes, searches]) => window.kerbsideBench.latencies(dbName, keyBytes, searches),
+      [name, key, queries] as const,
+    );
     const label = `${options.patients.toLocaleString('en-GB')}-patient population`;
     rows.push(
       { name: 'demo world start (generate + load)', value: worldMs / 1000, unit: 's', note: label },
@@ -142,6 +169,15 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
         note: `${changed} patients changed`,
       },
       { name: 'incremental: peak JS heap', value: megabytes(peakHeap), unit: 'MB' },
+      ...latency.flatMap((result) => [
+        {
+          name: `${result.kind}: p50`,
+          value: result.p50,
+          unit: 'ms',
+          note: `${result.samples} queries, ${result.hits} with hits`,
+        },
+        { name: `${result.kind}: p95`, value: result.p95, unit: 'ms' },
+      ]),
     );
   } finally {
     await bench.close();

@@ -2,7 +2,8 @@
 // Chromium's IndexedDB) against the loopback demo servers, and the floor it is compared with.
 import { FhirClient } from '../../../sync/fhir-client';
 import type { Profile } from '../../../sync/provisioning-profile';
-import { PullEngine, type PullEvent } from '../../../sync/pull';
+import { mergeSummaries } from '../../../sync/projection';
+import { PullEngine, summaryOfStored, type PullEvent } from '../../../sync/pull';
 import { PatientStore } from '../../../sync/store';
 import { databaseOf } from '../../../sync/store/patient-store';
 import { dumpIndexedDb } from '../../support/dump-indexeddb';
@@ -93,6 +94,69 @@ async function plainJsonBytes(name: string, key: readonly number[]): Promise<num
   return bytes;
 }
 
+export interface LatencyResult {
+  readonly kind: string;
+  readonly samples: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly hits: number;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+}
+
+/**
+ * Search latency to decrypted top-20 hits, per kind of query, and the time to open a summary (read,
+ * decrypt, project and merge every source of the first hit), over the cached store.
+ */
+async function latencies(
+  name: string,
+  key: readonly number[],
+  queries: Readonly<Record<string, readonly string[]>>,
+): Promise<LatencyResult[]> {
+  const store = await PatientStore.open({ name, keyMaterial: keyFrom(key) });
+  const results: LatencyResult[] = [];
+  const open: number[] = [];
+  for (const [kind, list] of Object.entries(queries)) {
+    const times: number[] = [];
+    let hits = 0;
+    for (const query of list) {
+      const started = performance.now();
+      const found = await store.search(query, 20);
+      times.push(performance.now() - started);
+      hits += found.length > 0 ? 1 : 0;
+      const first = found[0];
+      if (kind === 'nhs-number' && first !== undefined) {
+        const opened = performance.now();
+        const stored = await store.readSummaries(first.sources.map((source) => source.key));
+        mergeSummaries(
+          stored.map((record) => summaryOfStored(record, { odsCode: record.icb, name: record.icb })),
+        );
+        open.push(performance.now() - opened);
+      }
+    }
+    times.sort((a, b) => a - b);
+    results.push({
+      kind,
+      samples: times.length,
+      p50: percentile(times, 0.5),
+      p95: percentile(times, 0.95),
+      hits,
+    });
+  }
+  open.sort((a, b) => a - b);
+  results.push({
+    kind: 'open summary',
+    samples: open.length,
+    p50: percentile(open, 0.5),
+    p95: percentile(open, 0.95),
+    hits: open.length,
+  });
+  store.close();
+  return results;
+}
+
 declare global {
   interface Window {
     kerbsideBench: {
@@ -100,10 +164,17 @@ declare global {
       floor: typeof floor;
       plainJsonBytes: typeof plainJsonBytes;
       dump: (name: string) => Promise<string>;
+      latencies: typeof latencies;
     };
   }
 }
 
-window.kerbsideBench = { precache, floor, plainJsonBytes, dump: (name) => dumpIndexedDb(indexedDB, name) };
+window.kerbsideBench = {
+  precache,
+  floor,
+  plainJsonBytes,
+  dump: (name) => dumpIndexedDb(indexedDB, name),
+  latencies,
+};
 const status = document.getElementById('status');
 if (status) status.textContent = 'ready';
