@@ -119,7 +119,7 @@ function firstIncremental(
 }
 
 /** Chunks fetched ahead of the one being written, so export polling and downloads overlap with the CPU work. */
-const CHUNK_LOOKAHEAD = 2;
+const CHUNK_LOOKAHEAD = 1;
 
 interface FetchedChunk {
   readonly ids: readonly string[];
