@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { DeleteResourceOptions } from '@medplum/fhir-router';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { Resource } from '@medplum/fhirtypes';
-import type { WithId } from '@medplum/core';
+import type { OperationOutcome } from '@medplum/fhirtypes';
+import type { SearchRequest, WithId } from '@medplum/core';
+import { IdentifierIndex } from './identifier-index';
 
 export type StoredWrite =
   | { readonly kind: 'create' | 'update'; readonly resource: WithId<Resource> }
@@ -19,6 +21,12 @@ export interface MemoryRepositoryInternals {
   readonly history: Map<string, Map<string, Resource[]>>;
   createResourceSync: (resource: Resource, options?: unknown, update?: boolean) => WithId<Resource>;
 }
+
+const createdOutcome: OperationOutcome = {
+  resourceType: 'OperationOutcome',
+  id: 'created',
+  issue: [{ severity: 'information', code: 'informational', details: { text: 'Created' } }],
+};
 
 export function internalsOf(repo: MemoryRepository): MemoryRepositoryInternals {
   const internals = repo as unknown as Partial<MemoryRepositoryInternals>;
@@ -36,6 +44,7 @@ export function internalsOf(repo: MemoryRepository): MemoryRepositoryInternals {
 
 export class RecordingRepository extends MemoryRepository {
   private readonly internals: MemoryRepositoryInternals;
+  private readonly identifiers = new IdentifierIndex();
 
   constructor(private readonly onWrite: WriteListener) {
     super();
@@ -44,7 +53,12 @@ export class RecordingRepository extends MemoryRepository {
     // Wrapping it reports a write in the same tick as it is stored, so the change log never lags the store.
     const store = this.internals.createResourceSync.bind(this);
     this.internals.createResourceSync = (resource, options, update = false) => {
+      const previous =
+        resource.id === undefined
+          ? undefined
+          : this.internals.resources.get(resource.resourceType)?.get(resource.id);
       const stored = store(resource, options, update);
+      this.identifiers.put(stored, previous);
       this.onWrite({ kind: update ? 'update' : 'create', resource: stored });
       return stored;
     };
@@ -73,6 +87,7 @@ export class RecordingRepository extends MemoryRepository {
         this.internals.history.set(stored.resourceType, versionsById);
       }
       const update = byId.has(stored.id);
+      this.identifiers.put(stored, byId.get(stored.id));
       byId.set(stored.id, stored);
       const versions = versionsById.get(stored.id);
       if (versions) {
@@ -86,12 +101,34 @@ export class RecordingRepository extends MemoryRepository {
 
   override deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
     // The base method removes the resource synchronously before its promise settles.
-    const existed = this.internals.resources.get(resourceType)?.has(id) ?? false;
+    const existing = this.internals.resources.get(resourceType)?.get(id);
+    const existed = existing !== undefined;
     const result = super.deleteResource(resourceType, id, options);
     if (existed && !(this.internals.resources.get(resourceType)?.has(id) ?? false)) {
+      this.identifiers.remove(existing as WithId<Resource>);
       this.onWrite({ kind: 'delete', resourceType, id });
     }
     return result;
+  }
+
+  /**
+   * Conditional create by business identifier answered from the identifier index (Medplum's would scan
+   * every resource of the type, several seconds per transaction once a few thousand notes are stored).
+   * https://hl7.org/fhir/R4/http.html#ccreate
+   */
+  override async conditionalCreate<T extends Resource>(
+    resource: T,
+    search: SearchRequest<T>,
+    options?: Parameters<MemoryRepository['conditionalCreate']>[2],
+  ): Promise<{ resource: WithId<T>; outcome: OperationOutcome }> {
+    const [filter, ...others] = search.filters ?? [];
+    const ids =
+      filter !== undefined && others.length === 0 && filter.code === 'identifier' && filter.operator === 'eq'
+        ? this.identifiers.find(search.resourceType, filter.value)
+        : undefined;
+    if (ids === undefined || ids.length > 0) return super.conditionalCreate(resource, search, options);
+    // No match: create, exactly as the base method does after an empty search.
+    return { resource: await this.createResource(resource, options), outcome: createdOutcome };
   }
 
   override async expungeResources(resourceType: string, ids: string[]): Promise<void> {

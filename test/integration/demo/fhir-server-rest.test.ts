@@ -130,6 +130,36 @@ describe('demo FHIR server REST', () => {
     expect(server.count('Task')).toBe(1);
   });
 
+  it('keeps conditional creates right after the identifier is changed or the resource deleted', async () => {
+    const task = (value: string): Task => ({
+      resourceType: 'Task',
+      status: 'requested',
+      intent: 'order',
+      identifier: [{ system: 'urn:kerbside:device', value }],
+    });
+    const create = (value: string) =>
+      fhir<Task>(base, 'Task', {
+        method: 'POST',
+        body: JSON.stringify(task(value)),
+        headers: { 'If-None-Exist': `identifier=urn:kerbside:device|${value}` },
+      });
+    const first = await create('task-2');
+    const id = first.body.id ?? '';
+    // The identifier moves to task-3: task-2 no longer matches, task-3 now does.
+    await fhir<Task>(base, `Task/${id}`, { method: 'PUT', body: JSON.stringify({ ...task('task-3'), id }) });
+    const again = await create('task-3');
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(id);
+    const fresh = await create('task-2');
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.id).not.toBe(id);
+    // Deleted: the identifier is free again.
+    await fhir(base, `Task/${id}`, { method: 'DELETE' });
+    const recreated = await create('task-3');
+    expect(recreated.status).toBe(201);
+    expect(recreated.body.id).not.toBe(id);
+  });
+
   it('rejects an update with a stale If-Match with 412 and sends ETag and Location on success', async () => {
     const read = await fhir<Patient>(base, 'Patient/p10');
     const etag = read.headers.get('etag') ?? '';
