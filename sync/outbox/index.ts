@@ -13,7 +13,7 @@ export type {
 } from './to-transaction';
 export { atmistText } from './handover-text';
 export { InvalidNoteError, Outbox } from './outbox';
-export type { OutboxItem, OutboxOptions } from './outbox';
+export type { DraftForm, OutboxItem, OutboxOptions } from './outbox';
 export { OutboxKeyError } from './outbox-store';
 export type {
   NoteRef,

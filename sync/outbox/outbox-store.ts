@@ -31,6 +31,8 @@ export interface EntryRow {
   readonly body: Bytes;
   /** Sealed `{ status, text }`: why it needs attention or is paused (outcomes may quote patient data). */
   readonly detail?: Bytes;
+  /** True for a draft stored as the form's own state (`Outbox.saveForm`), which need not be a valid note. */
+  readonly form?: true;
 }
 
 export interface ReceiptRow {

@@ -34,6 +34,14 @@ export interface OutboxItem {
   readonly note: EncounterNote;
 }
 
+/** A draft as the crew left it: the form's own state, which need not be a valid note yet. */
+export interface DraftForm {
+  readonly noteId: string;
+  readonly version: number;
+  readonly updatedAt: number;
+  readonly form: unknown;
+}
+
 export class InvalidNoteError extends Error {
   constructor(readonly issues: readonly NoteIssue[]) {
     super(`The note is not valid: ${issues.map((issue) => issue.message).join('; ')}`);
@@ -53,6 +61,12 @@ const sealedBodySchema = z.object({
     z.object({ routable: z.literal(false), reason: z.string() }),
   ]),
 });
+
+const formRefSchema = z.object({
+  noteId: z.uuid(),
+  version: z.number().int().min(1),
+});
+const formBodySchema = z.object({ form: z.unknown() });
 
 export class Outbox {
   readonly events = new OutboxEmitter();
@@ -133,6 +147,47 @@ export class Outbox {
     return item;
   }
 
+  /**
+   * Saves what the crew has typed so far, valid or not (an empty incident number, a half-typed SpO2), so no
+   * keystroke is lost. Overwrites the draft of that version; once the version is finalised this is a no-op.
+   */
+  async saveForm(noteId: string, version: number, form: unknown): Promise<void> {
+    const { noteId: id, version: checkedVersion } = formRefSchema.parse({ noteId, version });
+    const key = entryKey(id, checkedVersion);
+    const now = this.now();
+    const [body, patient] = await Promise.all([
+      this.store.sealBody(key, { form }),
+      this.store.patientKey(`note|${id}`),
+    ]);
+    await this.store.put({
+      key,
+      noteId: id,
+      version: checkedVersion,
+      patient,
+      state: 'draft',
+      target: '',
+      attempts: 0,
+      nextAttemptAt: now,
+      updatedAt: now,
+      body,
+      form: true,
+    });
+  }
+
+  /** Drafts saved with `saveForm`, most recently changed first. */
+  async drafts(): Promise<DraftForm[]> {
+    const rows = await this.store.db.entries.where('state').equals('draft').toArray();
+    const forms = await Promise.all(
+      rows
+        .filter((row) => row.form === true)
+        .map(async (row) => {
+          const { form } = formBodySchema.parse(await this.store.openBody(row));
+          return { noteId: row.noteId, version: row.version, updatedAt: row.updatedAt, form };
+        }),
+    );
+    return forms.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
   /** Puts a parked or paused note back in the queue (routing it again with the current profile). */
   async resend(noteId: string, version?: number): Promise<boolean> {
     const rows = (await this.store.db.entries.where('noteId').equals(noteId).toArray()).filter(
@@ -165,13 +220,16 @@ export class Outbox {
     return paused.length;
   }
 
+  /** Every note version except form drafts (see `drafts`). */
   async list(): Promise<OutboxItem[]> {
-    return Promise.all((await this.store.all()).map((row) => this.toItem(row)));
+    const rows = (await this.store.all()).filter((row) => row.form !== true);
+    return Promise.all(rows.map((row) => this.toItem(row)));
   }
 
+  /** One note version; undefined when absent or still a form draft. */
   async get(noteId: string, version: number): Promise<OutboxItem | undefined> {
     const row = await this.store.get(entryKey(noteId, version));
-    return row === undefined ? undefined : this.toItem(row);
+    return row === undefined || row.form === true ? undefined : this.toItem(row);
   }
 
   async counts(): Promise<OutboxCounts> {
