@@ -221,6 +221,22 @@ export class Outbox {
   }
 
   /** Every note version except form drafts (see `drafts`). */
+  /**
+   * Makes queued notes that are waiting out a backoff due now, e.g. when the device is back online; the push
+   * engine's next look (kick it) sends them. Returns how many were waiting.
+   */
+  async retryNow(): Promise<number> {
+    const now = this.now();
+    const { db } = this.store;
+    return db.transaction('rw', db.entries, () =>
+      db.entries
+        .where('state')
+        .equals('queued')
+        .filter((row) => row.nextAttemptAt > now)
+        .modify({ nextAttemptAt: now }),
+    );
+  }
+
   async list(): Promise<OutboxItem[]> {
     const rows = (await this.store.all()).filter((row) => row.form !== true);
     return Promise.all(rows.map((row) => this.toItem(row)));
