@@ -1,13 +1,20 @@
-// The provisioned app: a small state router over home, search, summary and settings, with background sync
-// running beside it and the cache counts kept fresh.
+// The provisioned app: a small state router over home, search, summary, encounter notes, the outbox and
+// settings, with background sync and the note push engine running beside it and the counts kept fresh.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Profile } from '../../sync/provisioning-profile';
+import type { MergedSummary } from '../../sync/projection';
 import type { PatientStore, SearchHit } from '../../sync/store';
 import { useBackgroundSync } from './background-sync/use-background-sync';
 import type { FromWorker } from './background-sync/worker-protocol';
 import { AppHeader, type Place } from './components/app-header';
-import { noteQueueCount, preArrivalCount } from './data/note-queue';
+import { preArrivalCount } from './data/note-queue';
+import { useDeviceOutbox } from './data/outbox-state';
+import { patientFromSummary } from './encounter/note-amend';
+import { emptyUnknownPatient, newNoteForm } from './encounter/note-form';
+import type { NoteForm } from './encounter/note-form';
+import { EncounterScreen, type OpenNote } from './screens/encounter-screen';
 import { HomeScreen } from './screens/home-screen';
+import { OutboxScreen } from './screens/outbox-screen';
 import { SearchScreen } from './screens/search-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { serviceWorkerState } from './service-worker-state';
@@ -17,6 +24,8 @@ type Route =
   | { readonly screen: 'home' }
   | { readonly screen: 'search' }
   | { readonly screen: 'summary'; readonly hit: SearchHit }
+  | { readonly screen: 'note'; readonly open: OpenNote; readonly back: 'home' | 'outbox' }
+  | { readonly screen: 'outbox' }
   | { readonly screen: 'settings' };
 
 export interface ReadyAppProps {
@@ -55,8 +64,33 @@ export function ReadyApp(props: ReadyAppProps) {
   const [route, setRoute] = useState<Route>({ screen: 'home' });
   const [query, setQuery] = useState('');
   const [cached, setCached] = useState<Record<string, number> | undefined>();
-  const [queues, setQueues] = useState<{ notes?: number; preArrivals?: number }>({});
+  const [preArrivals, setPreArrivals] = useState<number | undefined>();
+  const [noteFailure, setNoteFailure] = useState<string | undefined>();
   const now = useNow();
+  const notes = useDeviceOutbox(profile, props.keyMaterial);
+  const refreshNotes = notes.kind === 'ready' ? notes.refresh : undefined;
+
+  // Drafts are saved without outbox events: re-read them whenever the crew comes back home.
+  useEffect(() => {
+    if (route.screen === 'home') refreshNotes?.();
+  }, [route.screen, refreshNotes]);
+
+  const startNote = useCallback(
+    (form: NoteForm) => {
+      if (notes.kind !== 'ready') return;
+      // On the device before the form opens, so even an untouched new note is listed as a draft.
+      notes.outbox.saveForm(form.id, form.version, form).then(
+        () => {
+          setNoteFailure(undefined);
+          setRoute({ screen: 'note', open: { kind: 'form', form }, back: 'home' });
+        },
+        (error: unknown) => {
+          setNoteFailure(error instanceof Error ? error.message : String(error));
+        },
+      );
+    },
+    [notes],
+  );
 
   const refreshCounts = useCallback(() => {
     store.counts().then(
@@ -85,9 +119,7 @@ export function ReadyApp(props: ReadyAppProps) {
 
   useEffect(() => {
     refreshCounts();
-    void Promise.all([noteQueueCount(), preArrivalCount()]).then(([notes, preArrivals]) => {
-      setQueues({ notes, preArrivals });
-    });
+    void preArrivalCount().then(setPreArrivals);
   }, [refreshCounts]);
 
   // While a run is going, the counts grow page by page.
@@ -108,7 +140,11 @@ export function ReadyApp(props: ReadyAppProps) {
       Object.fromEntries(Object.entries(sync.state.icbs).map(([icb, state]) => [icb, state.lastCompletedAt])),
     [sync.state.icbs],
   );
-  const place: Place | undefined = route.screen === 'summary' ? 'search' : route.screen;
+  const place: Place | undefined =
+    route.screen === 'summary' ? 'search' : route.screen === 'note' ? route.back : route.screen;
+  const startFromSummary = (summary: MergedSummary, hit: SearchHit) => {
+    startNote(newNoteForm(patientFromSummary(summary, hit.displayName), profile.device.callsign, new Date()));
+  };
 
   return (
     <>
@@ -121,13 +157,39 @@ export function ReadyApp(props: ReadyAppProps) {
       />
       <main className="kb-main" id="main">
         {props.notice !== undefined && <p className="kb-notice">{props.notice}</p>}
+        {notes.kind === 'failed' && (
+          <p className="kb-error" role="alert">
+            The outbox of encounter notes could not be opened: {notes.message}
+          </p>
+        )}
+        {noteFailure !== undefined && (
+          <p className="kb-error" role="alert">
+            The note could not be started: {noteFailure}
+          </p>
+        )}
         {route.screen === 'home' && (
           <HomeScreen
             profile={profile}
             sync={sync.state}
             cached={cached}
-            noteQueue={queues.notes}
-            preArrivals={queues.preArrivals}
+            noteQueue={notes.kind === 'ready' ? notes.counts : undefined}
+            preArrivals={preArrivals}
+            {...(notes.kind === 'ready'
+              ? {
+                  drafts: notes.drafts,
+                  onNewUnknownNote: () => {
+                    startNote(newNoteForm(emptyUnknownPatient(), profile.device.callsign, new Date()));
+                  },
+                  onOpenOutbox: () => {
+                    setRoute({ screen: 'outbox' });
+                  },
+                  onContinueDraft: (key: string) => {
+                    const draft = notes.drafts.find((entry) => entry.key === key);
+                    if (draft !== undefined)
+                      setRoute({ screen: 'note', open: { kind: 'form', form: draft.form }, back: 'home' });
+                  },
+                }
+              : {})}
             now={now}
             theme={props.theme}
             onThemeChange={props.onThemeChange}
@@ -160,8 +222,43 @@ export function ReadyApp(props: ReadyAppProps) {
               onBack={() => {
                 setRoute({ screen: 'search' });
               }}
+              {...(notes.kind === 'ready'
+                ? {
+                    onStartNote: (summary: MergedSummary) => {
+                      startFromSummary(summary, route.hit);
+                    },
+                  }
+                : {})}
             />
           </Suspense>
+        )}
+        {route.screen === 'note' && notes.kind === 'ready' && (
+          <EncounterScreen
+            outbox={notes.outbox}
+            profile={profile}
+            open={route.open}
+            backLabel={route.back === 'home' ? 'Back to home' : 'Back to outbox'}
+            onOpen={(open) => {
+              setRoute({ ...route, open });
+            }}
+            onBack={() => {
+              setRoute({ screen: route.back });
+            }}
+          />
+        )}
+        {route.screen === 'outbox' && notes.kind === 'ready' && (
+          <OutboxScreen
+            outbox={notes.outbox}
+            onOpenNote={(noteId, version) => {
+              setRoute({ screen: 'note', open: { kind: 'note', noteId, version }, back: 'outbox' });
+            }}
+            onOpenDraft={(form) => {
+              setRoute({ screen: 'note', open: { kind: 'form', form }, back: 'outbox' });
+            }}
+          />
+        )}
+        {(route.screen === 'note' || route.screen === 'outbox') && notes.kind === 'opening' && (
+          <p role="status">Opening the outbox…</p>
         )}
         {route.screen === 'settings' && (
           <SettingsScreen

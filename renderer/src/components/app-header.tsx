@@ -1,9 +1,10 @@
-// The blue NHS-style header with the three places a crew goes: home, search, settings.
-export type Place = 'home' | 'search' | 'settings';
+// The blue NHS-style header with the places a crew goes: home, search, the outbox of notes, settings.
+export type Place = 'home' | 'search' | 'outbox' | 'settings';
 
 const PLACES: readonly { readonly place: Place; readonly label: string }[] = [
   { place: 'home', label: 'Home' },
   { place: 'search', label: 'Search' },
+  { place: 'outbox', label: 'Outbox' },
   { place: 'settings', label: 'Settings' },
 ];
 

@@ -1,9 +1,20 @@
-// The number of finished encounter notes waiting to be sent. The outbox arrives with a later issue; until
-// then there is nothing queued on this device, and the home screen says so rather than inventing a number.
+// What waits to be sent or received: the outbox's notes by state (drafts, waiting, sending, sent, needing
+// attention, paused), read from the device's outbox; pre-arrival requests are not built yet.
+import type { OutboxCounts } from '../../../sync/outbox';
 
-/** Notes waiting in the outbox; 0 until encounter notes exist (sync/outbox). */
-export function noteQueueCount(): Promise<number> {
-  return Promise.resolve(0);
+/** The outbox operation the home screen's counts need. */
+export interface CountingOutbox {
+  counts(): Promise<OutboxCounts>;
+}
+
+/** Notes in the outbox by state. */
+export function noteQueueCounts(outbox: CountingOutbox): Promise<OutboxCounts> {
+  return outbox.counts();
+}
+
+/** Notes not yet acknowledged by a server: waiting, sending, needing attention or paused (drafts aside). */
+export function unsentCount(counts: OutboxCounts): number {
+  return counts.queued + counts.sending + counts.needsAttention + counts.paused;
 }
 
 /** Pre-arrival requests from the control room waiting for this crew; none until pre-arrival exists. */

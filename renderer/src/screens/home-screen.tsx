@@ -1,8 +1,10 @@
 // Home: the provisioned area and callsign, each ICB's cache and sync, and what waits to be sent or received.
+import type { OutboxCounts } from '../../../sync/outbox';
 import type { Profile } from '../../../sync/provisioning-profile';
 import type { SyncState } from '../background-sync/sync-state';
 import { IcbStatus } from '../components/icb-status';
 import { ThemeToggle } from '../components/theme-toggle';
+import { DraftList, type HomeDraft } from '../encounter/draft-list';
 import type { Theme } from '../theme';
 
 export interface HomeScreenProps {
@@ -10,14 +12,32 @@ export interface HomeScreenProps {
   readonly sync: SyncState;
   /** Patients cached per ICB ODS code; undefined while being counted. */
   readonly cached: Readonly<Record<string, number>> | undefined;
-  /** Notes waiting to be sent; undefined while being read. */
-  readonly noteQueue: number | undefined;
+  /** Notes in the outbox by state; undefined while being read. */
+  readonly noteQueue: OutboxCounts | undefined;
+  /** Drafts to continue, most recently changed first. */
+  readonly drafts?: readonly HomeDraft[];
   readonly preArrivals: number | undefined;
   readonly now: Date;
   readonly theme: Theme;
   readonly onThemeChange: (theme: Theme) => void;
   readonly onSyncNow: () => void;
   readonly onSearch: () => void;
+  readonly onNewUnknownNote?: () => void;
+  readonly onOpenOutbox?: () => void;
+  readonly onContinueDraft?: (key: string) => void;
+}
+
+/** "None yet", or e.g. "2 waiting · 1 sent"; paused notes count as waiting, with the reason on the outbox. */
+function queueWords(counts: OutboxCounts | undefined): string {
+  if (counts === undefined) return 'Checking…';
+  const parts = [
+    [counts.queued + counts.paused, 'waiting'],
+    [counts.sending, 'sending'],
+    [counts.sent, 'sent'],
+    [counts.needsAttention, 'need attention'],
+  ] as const;
+  const words = parts.filter(([count]) => count > 0).map(([count, word]) => `${String(count)} ${word}`);
+  return words.length === 0 ? 'None yet' : words.join(' · ');
 }
 
 function countWords(count: number | undefined, none: string, some: (count: number) => string): string {
@@ -35,10 +55,24 @@ export function HomeScreen(props: HomeScreenProps) {
           Callsign <strong>{profile.device.callsign}</strong> · {profile.trust.name} · postcode districts{' '}
           {profile.area.postcodeDistricts.join(', ')}
         </p>
-        <button type="button" className="nhsuk-button kb-find" onClick={props.onSearch}>
-          Find a patient
-        </button>
+        <div className="kb-button-row">
+          <button type="button" className="nhsuk-button kb-find" onClick={props.onSearch}>
+            Find a patient
+          </button>
+          {props.onNewUnknownNote !== undefined && (
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--secondary kb-find"
+              onClick={props.onNewUnknownNote}
+            >
+              New note for unknown patient
+            </button>
+          )}
+        </div>
       </section>
+      {props.drafts !== undefined && props.drafts.length > 0 && props.onContinueDraft !== undefined && (
+        <DraftList drafts={props.drafts} onContinue={props.onContinueDraft} />
+      )}
       {!sync.online && (
         <div className="nhsuk-inset-text kb-offline" role="status">
           <span className="nhsuk-u-visually-hidden">Information: </span>
@@ -85,7 +119,7 @@ export function HomeScreen(props: HomeScreenProps) {
           <div className="nhsuk-summary-list__row">
             <dt className="nhsuk-summary-list__key">Notes to send</dt>
             <dd className="nhsuk-summary-list__value" data-testid="note-queue">
-              {countWords(props.noteQueue, 'None yet', (count) => `${count} waiting`)}
+              {queueWords(props.noteQueue)}
             </dd>
           </div>
           <div className="nhsuk-summary-list__row">
@@ -95,6 +129,11 @@ export function HomeScreen(props: HomeScreenProps) {
             </dd>
           </div>
         </dl>
+        {props.onOpenOutbox !== undefined && (
+          <button type="button" className="nhsuk-button nhsuk-button--secondary" onClick={props.onOpenOutbox}>
+            Open outbox
+          </button>
+        )}
       </section>
       <ThemeToggle theme={props.theme} onChange={props.onThemeChange} />
     </>

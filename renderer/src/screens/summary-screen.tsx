@@ -16,6 +16,8 @@ export interface SummaryScreenProps {
   readonly lastSyncedAt: Readonly<Record<string, string | undefined>>;
   readonly now: Date;
   readonly onBack: () => void;
+  /** Starts an encounter note for this patient from the summary on screen. */
+  readonly onStartNote?: (summary: MergedSummary) => void;
 }
 
 type Loaded =
@@ -82,6 +84,17 @@ export function SummaryScreen(props: SummaryScreenProps) {
         <p className="kb-error" role="alert">
           This record could not be shown: {loaded.message}
         </p>
+      )}
+      {loaded.kind === 'ready' && props.onStartNote !== undefined && (
+        <button
+          type="button"
+          className="nhsuk-button kb-start-note"
+          onClick={() => {
+            props.onStartNote?.(loaded.summary);
+          }}
+        >
+          Start encounter note
+        </button>
       )}
       {loaded.kind === 'ready' && (
         <SummaryView

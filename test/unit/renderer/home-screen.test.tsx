@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { OutboxCounts } from '../../../sync/outbox';
 import type { Profile } from '../../../sync/provisioning-profile';
 import {
   initialSyncState,
@@ -14,9 +15,12 @@ const profile = crew as unknown as Profile;
 const NOW = new Date('2026-06-01T12:00:00Z');
 const ICBS = ['QT1', 'QJ2', 'QK1'];
 
+const NO_NOTES: OutboxCounts = { drafts: 0, queued: 0, sending: 0, sent: 0, needsAttention: 0, paused: 0 };
+
 function renderHome(
   sync: SyncState,
   cached: Record<string, number> | undefined = { QT1: 121, QJ2: 92, QK1: 2 },
+  noteQueue: OutboxCounts = NO_NOTES,
 ) {
   const onSyncNow = vi.fn();
   render(
@@ -24,7 +28,7 @@ function renderHome(
       profile={profile}
       sync={sync}
       cached={cached}
-      noteQueue={0}
+      noteQueue={noteQueue}
       preArrivals={0}
       now={NOW}
       theme="day"
@@ -50,6 +54,20 @@ describe('HomeScreen', () => {
     expect(screen.getByText('EM-A123')).toBeTruthy();
     expect(screen.getByTestId('note-queue').textContent).toBe('None yet');
     expect(screen.getByTestId('pre-arrivals').textContent).toBe('None');
+  });
+
+  it('counts notes waiting, sending, sent and needing attention (paused notes count as waiting)', () => {
+    renderHome(ready(), undefined, {
+      drafts: 4,
+      queued: 2,
+      sending: 1,
+      sent: 3,
+      needsAttention: 1,
+      paused: 1,
+    });
+    expect(screen.getByTestId('note-queue').textContent).toBe(
+      '3 waiting · 1 sending · 3 sent · 1 need attention',
+    );
   });
 
   it('says when an ICB has never synced', () => {
