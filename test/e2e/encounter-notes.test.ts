@@ -34,6 +34,13 @@ const LANDSCAPE = { width: 1280, height: 800 };
 const PORTRAIT = { width: 800, height: 1280 };
 const AREA = ['NG1', 'NG2', 'NG3', 'NG5', 'NG7', 'NG8', 'NG9'];
 
+/** Switches the theme in place (the toggle lives on the home screen, and leaving the form is not the point). */
+async function setTheme(page: Page, theme: 'day' | 'night'): Promise<void> {
+  await page.evaluate((value) => {
+    document.documentElement.dataset.theme = value;
+  }, theme);
+}
+
 describe('encounter note written offline, sent once when the signal returns', () => {
   let app: RunningApp;
   let userDataDir: string;
@@ -83,6 +90,14 @@ describe('encounter note written offline, sent once when the signal returns', ()
     await page.getByRole('button', { name: 'Start encounter note' }).click();
     await page.getByRole('heading', { name: 'Encounter note', exact: true }).waitFor();
     await page.getByText(/Sending to Trentside ICB: patient's record came from there/).waitFor();
+    // Finalising an empty note lists what is missing, next to each field and in a summary.
+    await page.getByRole('button', { name: 'Finalise note' }).click();
+    await page.getByRole('alert', { name: 'The note cannot be finalised yet' }).waitFor();
+    await page.locator('#note-incidentNumber-error').waitFor();
+    await setTheme(page, 'night');
+    await page.screenshot({ path: `${SCREENSHOTS}/note-form-errors-night.png` });
+    expect(await seriousViolations(page), 'note form with errors, night').toEqual([]);
+    await setTheme(page, 'day');
     await fillIncident(page, incidentNumber);
     await observationSet(page).getByText('NEWS2: enter observations').waitFor();
     await observationSet(page).getByLabel('Respiration rate', { exact: true }).fill('24');
@@ -95,9 +110,7 @@ describe('encounter note written offline, sent once when the signal returns', ()
 
     for (const night of [false, true]) {
       const theme = night ? 'night' : 'day';
-      await page.evaluate((value) => {
-        document.documentElement.dataset.theme = value;
-      }, theme);
+      await setTheme(page, theme);
       for (const [orientation, viewport] of [
         ['landscape', LANDSCAPE],
         ['portrait', PORTRAIT],
@@ -111,9 +124,10 @@ describe('encounter note written offline, sent once when the signal returns', ()
       await page.setViewportSize(LANDSCAPE);
       expect(await seriousViolations(page), `note form, ${theme}`).toEqual([]);
     }
-    await page.evaluate(() => {
-      document.documentElement.dataset.theme = 'day';
-    });
+    await setTheme(page, 'day');
+    await page
+      .getByRole('alert', { name: 'The note cannot be finalised yet' })
+      .waitFor({ state: 'detached' });
   });
 
   it('finalises: read-only and queued, and still queued after a reload with no signal', async () => {
@@ -148,10 +162,17 @@ describe('encounter note written offline, sent once when the signal returns', ()
 
   it('sends the note when the signal returns, creating one Encounter and its Observations on the ICB', async () => {
     await openOutbox(page);
-    await context?.setOffline(false);
     const row = outboxRow(page, incidentNumber);
+    // Long enough offline for the push engine's backoff to have grown; the `online` event must cut it short.
+    await page.waitForTimeout(8_000);
+    const online = Date.now();
+    await context?.setOffline(false);
     await row.getByTestId('note-state').filter({ hasText: 'Sent' }).waitFor({ timeout: 60_000 });
+    const sentAfter = Date.now() - online;
+    console.log(`note sent ${String(sentAfter)} ms after the signal returned`);
+    expect(sentAfter).toBeLessThan(5_000);
     await row.getByText(/^Encounter\//).waitFor();
+    await row.getByText("Sent to Trentside ICB: patient's record came from there").waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/note-outbox-sent.png`, fullPage: true });
 
     const encounters = await encountersForIncident(qt1, incidentNumber);

@@ -1,7 +1,89 @@
 // The encounter form's inputs in NHS design system markup: a label on every input, an optional hint, and
-// the validation message for the input's note path shown right above it (and linked by aria-describedby).
+// the validation message for the input's note path (`observations[0].spo2`) shown right above it.
 import { createContext, useContext, type ReactNode } from 'react';
-import { fieldId, issueFor, noIssues, type IssueMap } from './note-issues';
+import type { NoteIssue } from '../../../sync/outbox';
+
+export type IssueMap = ReadonlyMap<string, string>;
+
+export const noIssues: IssueMap = new Map();
+
+/** Strips the leading `path: ` the parser puts in front of each message. */
+function bare(issue: NoteIssue): string {
+  const prefix = `${issue.path}: `;
+  return issue.message.startsWith(prefix) ? issue.message.slice(prefix.length) : issue.message;
+}
+
+/** The first message per path. */
+export function issueMap(issues: readonly NoteIssue[]): IssueMap {
+  const map = new Map<string, string>();
+  for (const issue of issues) if (!map.has(issue.path)) map.set(issue.path, bare(issue));
+  return map;
+}
+
+/** The message for a field, or for any path under it (`dose` shows `dose.value`'s message). */
+export function issueFor(issues: IssueMap, path: string): string | undefined {
+  const exact = issues.get(path);
+  if (exact !== undefined) return exact;
+  for (const [key, message] of issues)
+    if (key.startsWith(`${path}.`) || key.startsWith(`${path}[`)) return message;
+  return undefined;
+}
+
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  incidentNumber: 'Incident number',
+  incidentPostcode: 'Incident postcode',
+  'times.call': 'Call time',
+  'times.arrival': 'Arrival on scene',
+  'times.departure': 'Departure from scene',
+  presentingComplaint: 'Presenting complaint',
+  'impression.text': 'Impression',
+  freeText: 'Clinical notes',
+  outcome: 'Outcome',
+  'outcome.destination.name': 'Conveyed to',
+  'outcome.destination.odsCode': 'ODS code',
+  'outcome.to': 'Referred to',
+  'patient.demographics.name': 'Name',
+  'patient.demographics.birthDate': 'Date of birth',
+  'patient.demographics.approximateAge': 'Approximate age',
+  'patient.demographics.sex': 'Sex',
+  'patient.demographics.postcode': 'Home postcode',
+  'patient.nhsNumber': 'NHS number',
+  time: 'Time',
+  respiratoryRate: 'Respiration rate',
+  spo2: 'SpO2',
+  spo2Scale: 'SpO2 scale',
+  onOxygen: 'Air or oxygen',
+  systolicBp: 'Systolic BP',
+  diastolicBp: 'Diastolic BP',
+  pulse: 'Pulse',
+  consciousness: 'Consciousness',
+  temperature: 'Temperature',
+  bloodGlucose: 'Blood glucose',
+  painScore: 'Pain score',
+  name: 'Name',
+  'dose.value': 'Dose',
+  'dose.unit': 'Dose unit',
+  route: 'Route',
+};
+
+/** The field a path names, in the form's words: `observations[0].spo2` is "Observations set 1, SpO2". */
+export function fieldLabel(path: string): string {
+  const item = /^(observations|treatments)\[(\d+)\]\.(.+)$/.exec(path);
+  if (item === null) return FIELD_LABELS[path] ?? path;
+  const [, list, index, rest = ''] = item;
+  const group = list === 'observations' ? 'Observations set' : 'Treatment';
+  return `${group} ${String(Number(index) + 1)}, ${FIELD_LABELS[rest] ?? rest}`;
+}
+
+/** "Incident number: must be …" for the error summary. */
+export function issueSentence(issue: NoteIssue): string {
+  return `${fieldLabel(issue.path)}: ${bare(issue)}`;
+}
+
+/** Element id of the input for a path, for the error summary's links and `aria-describedby`. */
+export function fieldId(path: string): string {
+  return `note-${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
+}
 
 /** The issues of the last finalise attempt, for every field to find its own message. */
 export const IssuesContext = createContext<IssueMap>(noIssues);

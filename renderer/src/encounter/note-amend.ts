@@ -3,7 +3,7 @@
 import type { EncounterNote, NoteOutcome } from '../../../sync/outbox';
 import type { MergedSummary } from '../../../sync/projection';
 import { formatNhsNumber } from '../format';
-import { isoToLocalInput } from './local-time';
+import { isoToLocalInput } from './note-form';
 import type { BaselineReading, NoteForm, PatientForm } from './note-form';
 
 const str = (value: number | undefined): string => (value === undefined ? '' : String(value));

@@ -3,11 +3,10 @@
 import { forwardRef, useEffect, useMemo, useRef, useState } from 'react';
 import { parseEncounterNote } from '../../../sync/outbox';
 import type { NoteIssue } from '../../../sync/outbox';
-import { AtmistView } from './atmist-view';
-import { FlushContext, IssuesContext } from './form-fields';
+import { AtmistView } from './note-display';
+import { fieldId, FlushContext, issueMap, IssuesContext, issueSentence, noIssues } from './form-fields';
 import { noteInputOf } from './note-form';
 import type { NoteForm } from './note-form';
-import { fieldId, issueMap, noIssues } from './note-issues';
 import { ObservationsFieldset } from './observations-fieldset';
 import { IncidentSection, OutcomeSection, PatientSection, TreatmentsSection } from './note-sections';
 import { useDraftAutosave } from './use-draft-autosave';
@@ -58,7 +57,7 @@ const ErrorSummary = forwardRef<HTMLDivElement, { issues: readonly NoteIssue[] }
         <ul className="nhsuk-list nhsuk-error-summary__list">
           {issues.map((issue) => (
             <li key={`${issue.path}:${issue.message}`}>
-              <a href={`#${fieldId(issue.path)}`}>{issue.message}</a>
+              <a href={`#${fieldId(issue.path)}`}>{issueSentence(issue)}</a>
             </li>
           ))}
         </ul>
@@ -69,27 +68,32 @@ const ErrorSummary = forwardRef<HTMLDivElement, { issues: readonly NoteIssue[] }
 
 export function NoteEditor(props: NoteEditorProps) {
   const [form, setForm] = useState(props.initial);
-  const [issues, setIssues] = useState<readonly NoteIssue[]>([]);
+  // After the first attempt to finalise, problems are checked again on every change, so each message goes
+  // away as soon as its field is put right.
+  const [attempts, setAttempts] = useState(0);
   const [finalising, setFinalising] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
   const autosave = useDraftAutosave(props.drafts, form, !finalising);
+  const issues = useMemo((): readonly NoteIssue[] => {
+    if (attempts === 0) return [];
+    const parsed = parseEncounterNote(noteInputOf(form, 'final'));
+    return parsed.ok ? [] : parsed.issues;
+  }, [attempts, form]);
   const issueIndex = useMemo(() => (issues.length === 0 ? noIssues : issueMap(issues)), [issues]);
   const parsedDraft = useMemo(() => parseEncounterNote(noteInputOf(form, 'draft')), [form]);
   const route = props.routePreview(noteInputOf(form, 'draft'));
   const summary = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (issues.length > 0) summary.current?.focus();
-  }, [issues]);
+    if (attempts > 0) summary.current?.focus();
+  }, [attempts]);
 
   const finalise = async () => {
-    const input = noteInputOf(form, 'final');
-    const parsed = parseEncounterNote(input);
+    const parsed = parseEncounterNote(noteInputOf(form, 'final'));
     if (!parsed.ok) {
-      setIssues(parsed.issues);
+      setAttempts((count) => count + 1);
       await autosave.flush();
       return;
     }
-    setIssues([]);
     setFinalising(true);
     autosave.cancel();
     try {

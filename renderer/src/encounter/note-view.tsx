@@ -2,12 +2,11 @@
 // NEWS2 per set), the ATMIST handover, and Amend, which starts the next version.
 import type { ReactNode } from 'react';
 import { computeNews2 } from '../../../sync/outbox';
-import type { EncounterNote, OutboxItem } from '../../../sync/outbox';
+import type { EncounterNote, ObservationSet, OutboxItem } from '../../../sync/outbox';
 import { outcomeText } from '../../../sync/outbox/handover-text';
 import { formatNhsNumber } from '../format';
-import { AtmistView } from './atmist-view';
-import { formatTime } from './local-time';
-import { NoteStateTag } from './note-state';
+import { AtmistView, NoteStateTag } from './note-display';
+import { formatTime } from './note-form';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -16,6 +15,25 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
       <dd className="nhsuk-summary-list__value">{children}</dd>
     </div>
   );
+}
+
+/** `RR 24, SpO2 93% (scale 1, air), BP 128/76, …` for one set, as recorded. */
+export function observationWords(set: ObservationSet): string {
+  const air = set.onOxygen === undefined ? '' : set.onOxygen ? ', oxygen' : ', air';
+  const parts = [
+    set.respiratoryRate === undefined ? undefined : `RR ${String(set.respiratoryRate)}`,
+    set.spo2 === undefined ? undefined : `SpO2 ${String(set.spo2)}% (scale ${String(set.spo2Scale)}${air})`,
+    set.systolicBp === undefined && set.diastolicBp === undefined
+      ? undefined
+      : `BP ${set.systolicBp === undefined ? '-' : String(set.systolicBp)}/${set.diastolicBp === undefined ? '-' : String(set.diastolicBp)}`,
+    set.pulse === undefined ? undefined : `pulse ${String(set.pulse)}`,
+    set.consciousness === undefined ? undefined : `ACVPU ${set.consciousness}`,
+    set.temperature === undefined ? undefined : `temperature ${set.temperature.toFixed(1)} °C`,
+    set.bloodGlucose === undefined ? undefined : `glucose ${String(set.bloodGlucose)} mmol/L`,
+    set.painScore === undefined ? undefined : `pain ${String(set.painScore)}/10`,
+  ];
+  const recorded = parts.filter((part) => part !== undefined);
+  return recorded.length === 0 ? 'Nothing recorded' : recorded.join(', ');
 }
 
 function patientWords(note: EncounterNote): string {
@@ -72,8 +90,12 @@ export function NoteView(props: {
           const news2 = computeNews2(set);
           return (
             <Row key={set.id} label={`Observations ${index + 1}, ${formatTime(set.time)}`}>
-              NEWS2 {news2.score} ({news2.band}
-              {news2.missing.length > 0 ? ', incomplete' : ''})
+              {observationWords(set)}
+              <br />
+              <strong>
+                NEWS2 {news2.score} ({news2.band}
+                {news2.missing.length > 0 ? ', incomplete' : ''})
+              </strong>
             </Row>
           );
         })}

@@ -3,7 +3,7 @@
 import { consciousnessLevels } from '../../../sync/outbox';
 import { formatDate } from '../format';
 import { NumberField, RadioField, TimeField } from './form-fields';
-import { News2Score } from './news2-score';
+import { News2Score } from './note-display';
 import { newObservation, observationSetOf } from './note-form';
 import type { BaselineReading, ObservationForm } from './note-form';
 

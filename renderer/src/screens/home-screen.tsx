@@ -4,7 +4,7 @@ import type { Profile } from '../../../sync/provisioning-profile';
 import type { SyncState } from '../background-sync/sync-state';
 import { IcbStatus } from '../components/icb-status';
 import { ThemeToggle } from '../components/theme-toggle';
-import { DraftList, type HomeDraft } from '../encounter/draft-list';
+import { DraftList, type HomeDraft } from '../encounter/note-display';
 import type { Theme } from '../theme';
 
 export interface HomeScreenProps {

@@ -2,11 +2,9 @@
 // server's id once sent, the server's reason when it needs attention (with Resend), and Resume when paused.
 import { useCallback, useEffect, useState } from 'react';
 import type { DraftForm, Outbox, OutboxItem } from '../../../sync/outbox';
-import { formatTime } from '../encounter/local-time';
+import { draftLabel, NoteStateTag, pauseWords } from '../encounter/note-display';
+import { formatTime, parseNoteForm } from '../encounter/note-form';
 import type { NoteForm } from '../encounter/note-form';
-import { parseNoteForm } from '../encounter/note-form';
-import { NoteStateTag, pauseWords } from '../encounter/note-state';
-import { draftLabel } from '../encounter/draft-list';
 
 export type ListingOutbox = Pick<Outbox, 'list' | 'drafts' | 'resend' | 'resumePaused' | 'on'> & {
   readonly store: Pick<Outbox['store'], 'receipt'>;
@@ -58,10 +56,12 @@ function NoteRow(props: {
       <p className="kb-outbox-note__meta">
         Call {formatTime(note.times.call)} · {note.presentingComplaint}
       </p>
-      <p className="kb-route">{item.route.reason}</p>
+      <p className="kb-route">
+        {item.state === 'sent' ? item.route.reason.replace(/^Sending to /, 'Sent to ') : item.route.reason}
+      </p>
       {item.state === 'sent' && props.serverId !== undefined && (
         <p>
-          Acknowledged by the server as <code>{props.serverId}</code>
+          Acknowledged by the server as <span className="kb-server-id">{props.serverId}</span>
         </p>
       )}
       {item.state === 'needs-attention' && (

@@ -63,7 +63,7 @@ describe('a finalised note', () => {
     expect(lines[3]).toBe('IAngina');
     expect(lines[4]).toMatch(/^SRR 18, SpO2 96% \(scale 1, on air\), BP 120\/80, HR 135, ACVPU A, T 37\.0°C/);
     expect(lines[4]).toContain('NEWS2 3 low-medium');
-    expect(lines[5]).toMatch(/^TAspirin 300 mg oral at /);
+    expect(lines[5]).toMatch(/^TAspirin 300 mg oral at \d{2}:\d{2}, \d{1,2} [A-Z][a-z]{2} \d{4}$/);
     expect(lines[6]).toBe("Outcomeconveyed to Queen's Medical Centre");
   });
 

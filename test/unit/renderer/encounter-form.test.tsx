@@ -86,12 +86,22 @@ describe('encounter form: finalise', () => {
     expect(within(outcome).getByText(/Is required to finalise the note/)).toBeTruthy();
 
     const summary = screen.getByRole('alert', { name: 'The note cannot be finalised yet' });
-    expect(within(summary).getAllByRole('link').length).toBe(3);
+    expect(
+      within(summary)
+        .getAllByRole('link')
+        .map((link) => link.textContent),
+    ).toEqual([
+      'Incident number: must be a CAD incident number (letters, digits, dashes)',
+      'Observations set 1, SpO2: must be at most 100 per cent',
+      'Outcome: is required to finalise the note',
+    ]);
+    expect(within(summary).getAllByRole('link')[1]?.getAttribute('href')).toBe(`#${spo2.id}`);
     expect(await outbox.list()).toEqual([]);
-    // Fixing a field and finalising again clears its message.
+    // Putting a field right clears its message at once; the others stay until they are put right.
     type('SpO2', '96', firstObservationSet());
-    fireEvent.click(screen.getByRole('button', { name: 'Finalise note' }));
     expect(document.getElementById(`${spo2.id}-error`)).toBeNull();
+    expect(within(summary).getAllByRole('link').length).toBe(2);
+    expect(document.getElementById('note-incidentNumber-error')).not.toBeNull();
   });
 });
 

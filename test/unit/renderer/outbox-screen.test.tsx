@@ -58,11 +58,14 @@ describe('OutboxScreen', () => {
 
     const sent = await screen.findByRole('listitem', { name: `Incident ${good.incidentNumber}` });
     expect(within(sent).getByTestId('note-state').textContent).toBe('Sent');
-    expect(within(sent).getByText("Sending to Trentside ICB: patient's record came from there")).toBeTruthy();
+    expect(within(sent).getByText("Sent to Trentside ICB: patient's record came from there")).toBeTruthy();
     expect(within(sent).getByText(`Encounter/${good.id}`)).toBeTruthy();
 
     const parked = row(bad.incidentNumber);
     expect(within(parked).getByTestId('note-state').textContent).toBe('Needs attention');
+    expect(
+      within(parked).getByText("Sending to Trentside ICB: patient's record came from there"),
+    ).toBeTruthy();
     expect(within(parked).getByTestId('outcome-text').textContent).toBe(
       'Encounter.period.start is after the end',
     );
