@@ -17,8 +17,8 @@ export interface NoteEditorProps {
   readonly drafts: DraftSink;
   /** Saves the final note (queues it with its route); rejects when the outbox refuses it. */
   readonly finalise: (input: unknown) => Promise<void>;
-  /** Shows the route the note will take, before it is finalised. */
-  readonly routePreview: (input: unknown) => string | undefined;
+  /** The route the note will take, shown before it is finalised. */
+  readonly routePreview: (form: NoteForm) => string;
 }
 
 function SaveStatus({ state }: { state: SaveState }) {
@@ -81,7 +81,7 @@ export function NoteEditor(props: NoteEditorProps) {
   }, [attempts, form]);
   const issueIndex = useMemo(() => (issues.length === 0 ? noIssues : issueMap(issues)), [issues]);
   const parsedDraft = useMemo(() => parseEncounterNote(noteInputOf(form, 'draft')), [form]);
-  const route = props.routePreview(noteInputOf(form, 'draft'));
+  const route = props.routePreview(form);
   const summary = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (attempts > 0) summary.current?.focus();
@@ -160,7 +160,7 @@ export function NoteEditor(props: NoteEditorProps) {
               </p>
             )}
           </section>
-          {route !== undefined && <p className="kb-route">{route}</p>}
+          <p className="kb-route">{route}</p>
           {failure !== undefined && (
             <p className="kb-error" role="alert">
               The note could not be finalised: {failure}

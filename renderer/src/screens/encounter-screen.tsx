@@ -1,8 +1,8 @@
 // One encounter note: the form while it is a draft (saved on every change), the read-only note once
 // finalised, kept up to date as the outbox sends it; Amend opens the next version as a new draft.
 import { useCallback, useEffect, useState } from 'react';
-import { patientLinkSchema, routeNote } from '../../../sync/outbox';
-import type { DraftForm, Outbox, OutboxItem } from '../../../sync/outbox';
+import { routeNote } from '../../../sync/outbox';
+import type { DraftForm, Outbox, OutboxItem, PatientLink } from '../../../sync/outbox';
 import type { Profile } from '../../../sync/provisioning-profile';
 import { amendmentForm } from '../encounter/note-amend';
 import { NoteEditor } from '../encounter/note-editor';
@@ -26,16 +26,27 @@ export interface EncounterScreenProps {
   readonly backLabel: string;
 }
 
-/** "Sending to Trentside ICB: …" for a draft, from what it says so far about the patient and incident. */
-export function routePreview(input: unknown, profile: Pick<Profile, 'icbs' | 'trust'>): string | undefined {
-  const { patient, incidentPostcode } = (input ?? {}) as { patient?: unknown; incidentPostcode?: unknown };
-  const parsed = patientLinkSchema.safeParse(patient);
-  if (!parsed.success) return undefined;
-  const postcode = typeof incidentPostcode === 'string' ? incidentPostcode.trim().toUpperCase() : undefined;
-  return routeNote(
-    { patient: parsed.data, ...(postcode === undefined ? {} : { incidentPostcode: postcode }) },
-    profile,
-  ).reason;
+/**
+ * "Sending to Trentside ICB: …" for a draft, from what routing reads: the summary's ICB and GP practice of a
+ * known patient, and the incident postcode. Other fields need not be valid yet.
+ */
+export function routePreview(form: NoteForm, profile: Pick<Profile, 'icbs' | 'trust'>): string {
+  const { patient } = form;
+  const link: PatientLink =
+    patient.kind === 'known'
+      ? {
+          kind: 'known',
+          sourceIcb: patient.sourceIcb,
+          patientId: patient.patientId,
+          nhsNumber: patient.nhsNumber,
+          ...(patient.registeredGpPractice === undefined
+            ? {}
+            : { registeredGpPractice: patient.registeredGpPractice }),
+        }
+      : { kind: 'unknown', demographics: {} };
+  const postcode = form.incidentPostcode.trim();
+  return routeNote({ patient: link, ...(postcode === '' ? {} : { incidentPostcode: postcode }) }, profile)
+    .reason;
 }
 
 type Loaded =
@@ -131,7 +142,7 @@ export function EncounterScreen(props: EncounterScreenProps) {
           key={`${open.form.id}#${String(open.form.version)}`}
           initial={open.form}
           drafts={outbox}
-          routePreview={(input) => routePreview(input, profile)}
+          routePreview={(form) => routePreview(form, profile)}
           finalise={async (note) => {
             const saved = await outbox.save(note);
             onOpen({ kind: 'note', noteId: saved.noteId, version: saved.version });

@@ -3,6 +3,7 @@
 // usual readings, errors next to their fields on finalise, and every change saved as a draft.
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emptyUnknownPatient, newNoteForm } from '../../../renderer/src/encounter/note-form';
 import {
   choose,
   fillValidNote,
@@ -162,5 +163,35 @@ describe('encounter form: drafts', () => {
     await screen.findByRole('heading', { name: 'Encounter note 20260601-0042' });
     expect((await outbox.get(form.id, 1))?.state).toBe('queued');
     expect(await outbox.drafts()).toEqual([]);
+  });
+});
+
+describe('encounter form: unknown patient', () => {
+  it('records what is known, checks the NHS number next to its field, and routes by the incident postcode', async () => {
+    const { outbox } = await freshOutbox();
+    const form = newNoteForm(emptyUnknownPatient(), 'EM-A123', new Date('2026-06-01T10:00:00Z'));
+    showNote(outbox, form);
+    expect(screen.getByRole('heading', { name: 'Patient (not found on this device)' })).toBeTruthy();
+    type('Name', 'Unknown male, about 60');
+    type('Approximate age', '60');
+    choose('Sex', 'Male');
+    type('NHS number, if known', '943 476 5918');
+    fillValidNote();
+    type('Incident postcode', 'DE1 1AA');
+    expect(screen.getByText('Sending to Derwent Valley ICB: the incident was in DE1')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Finalise note' }));
+    const nhs = screen.getByLabelText('NHS number, if known');
+    expect(document.getElementById(`${nhs.id}-error`)?.textContent).toBe(
+      'Error: Must be a valid 10-digit NHS number',
+    );
+    type('NHS number, if known', '');
+    fireEvent.click(screen.getByRole('button', { name: 'Finalise note' }));
+    await screen.findByRole('heading', { name: 'Encounter note 20260601-0042' });
+    const item = await outbox.get(form.id, 1);
+    expect(item?.note.patient).toEqual({
+      kind: 'unknown',
+      demographics: { name: 'Unknown male, about 60', approximateAge: 60, sex: 'male' },
+    });
+    expect(item?.route.routable && item.route.target.fhirBaseUrl).toBe('https://south.example/fhir');
   });
 });
