@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { DeleteResourceOptions } from '@medplum/fhir-router';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { Resource } from '@medplum/fhirtypes';
-import type { OperationOutcome } from '@medplum/fhirtypes';
+import type { Bundle } from '@medplum/fhirtypes';
+import { deepClone, Operator } from '@medplum/core';
 import type { SearchRequest, WithId } from '@medplum/core';
 import { IdentifierIndex } from './identifier-index';
 
@@ -20,20 +21,16 @@ export interface MemoryRepositoryInternals {
   readonly resources: Map<string, Map<string, Resource>>;
   readonly history: Map<string, Map<string, Resource[]>>;
   createResourceSync: (resource: Resource, options?: unknown, update?: boolean) => WithId<Resource>;
+  searchSync: (search: SearchRequest) => Bundle<WithId<Resource>>;
 }
-
-const createdOutcome: OperationOutcome = {
-  resourceType: 'OperationOutcome',
-  id: 'created',
-  issue: [{ severity: 'information', code: 'informational', details: { text: 'Created' } }],
-};
 
 export function internalsOf(repo: MemoryRepository): MemoryRepositoryInternals {
   const internals = repo as unknown as Partial<MemoryRepositoryInternals>;
   if (
     !(internals.resources instanceof Map) ||
     !(internals.history instanceof Map) ||
-    typeof internals.createResourceSync !== 'function'
+    typeof internals.createResourceSync !== 'function' ||
+    typeof internals.searchSync !== 'function'
   ) {
     throw new Error(
       '@medplum/fhir-router MemoryRepository internals changed; demo/fhir-server needs updating',
@@ -62,6 +59,11 @@ export class RecordingRepository extends MemoryRepository {
       this.onWrite({ kind: update ? 'update' : 'create', resource: stored });
       return stored;
     };
+    // Conditional creates (`If-None-Exist: identifier=system|value`, as every encounter-note transaction
+    // sends, both directly and inside transactions) search by identifier; Medplum's search scans every
+    // resource of the type with FHIRPath, over a second per transaction once a few thousand are stored.
+    const search = this.internals.searchSync.bind(this);
+    this.internals.searchSync = (request) => this.searchByIdentifier(request) ?? search(request);
   }
 
   /**
@@ -112,23 +114,31 @@ export class RecordingRepository extends MemoryRepository {
   }
 
   /**
-   * Conditional create by business identifier answered from the identifier index (Medplum's would scan
-   * every resource of the type, several seconds per transaction once a few thousand notes are stored).
-   * https://hl7.org/fhir/R4/http.html#ccreate
+   * A search whose only filter is `identifier=system|value`, answered from the identifier index; undefined
+   * for any other search (left to Medplum's). https://hl7.org/fhir/R4/search.html#token
    */
-  override async conditionalCreate<T extends Resource>(
-    resource: T,
-    search: SearchRequest<T>,
-    options?: Parameters<MemoryRepository['conditionalCreate']>[2],
-  ): Promise<{ resource: WithId<T>; outcome: OperationOutcome }> {
-    const [filter, ...others] = search.filters ?? [];
-    const ids =
-      filter !== undefined && others.length === 0 && filter.code === 'identifier' && filter.operator === 'eq'
-        ? this.identifiers.find(search.resourceType, filter.value)
-        : undefined;
-    if (ids === undefined || ids.length > 0) return super.conditionalCreate(resource, search, options);
-    // No match: create, exactly as the base method does after an empty search.
-    return { resource: await this.createResource(resource, options), outcome: createdOutcome };
+  private searchByIdentifier(request: SearchRequest): Bundle<WithId<Resource>> | undefined {
+    const [filter, ...others] = request.filters ?? [];
+    if (filter === undefined || others.length > 0 || filter.code !== 'identifier') return undefined;
+    if (filter.operator !== Operator.EQUALS || filter.value.includes(',')) return undefined;
+    if ((request.include?.length ?? 0) > 0 || (request.revInclude?.length ?? 0) > 0) return undefined;
+    const ids = this.identifiers.find(request.resourceType, filter.value);
+    if (ids === undefined) return undefined;
+    const byId = this.internals.resources.get(request.resourceType);
+    const matches = ids.flatMap((id) => {
+      const resource = byId?.get(id);
+      return resource === undefined ? [] : [deepClone(resource) as WithId<Resource>];
+    });
+    const offset = request.offset ?? 0;
+    const page = matches.slice(offset, request.count === undefined ? undefined : offset + request.count);
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      ...(page.length > 0
+        ? { entry: page.map((resource) => ({ search: { mode: 'match' }, resource })) }
+        : {}),
+      total: matches.length,
+    };
   }
 
   override async expungeResources(resourceType: string, ids: string[]): Promise<void> {

@@ -103,6 +103,9 @@ export class OutboxStore {
       lease: 'name',
       meta: 'name',
     });
+    // Version 2 orders each state's rows by seq, so the pusher reads the head of the queue, not all of it.
+    // IndexedDB builds the new index from fields every row already has: no data upgrade is needed.
+    db.version(2).stores({ entries: 'key, noteId, seq, state, patient, acknowledgedAt, [state+seq]' });
     await db.open();
     const fresh = await sealJson(keys.data, KEY_CHECK_VALUE, 'outbox|meta|key-check', false);
     const existing = await db.transaction('rw', db.meta, async () => {
@@ -175,32 +178,55 @@ export class OutboxStore {
     return this.db.entries.get(key);
   }
 
-  /** Rows that may still be sent, or block others: queued, sending, paused, needs-attention; by seq. */
-  async unfinished(): Promise<EntryRow[]> {
-    const rows = await this.db.entries
-      .where('state')
-      .anyOf('queued', 'sending', 'paused', 'needs-attention')
-      .toArray();
-    return rows.sort((a, b) => a.seq - b.seq);
+  /**
+   * Visits the rows that may still be sent, or block others (queued, sending, paused, needs-attention), in
+   * seq order until `visit` returns false. Rows in flight, paused or parked are few
+   * and read whole; queued rows are read from the head of the queue a page at a time, so a pusher that needs
+   * four notes reads a few rows, not the thousand behind them.
+   */
+  async scanUnfinished(visit: (row: EntryRow) => boolean, pageSize = 32): Promise<void> {
+    const blocking: readonly OutboxState[] = ['sending', 'paused', 'needs-attention'];
+    const others = (await Promise.all(blocking.map((state) => this.inState(state).toArray())))
+      .flat()
+      .sort((a, b) => a.seq - b.seq);
+    let next = 0;
+    let after: number | undefined;
+    for (;;) {
+      const page = await this.db.entries
+        .where('[state+seq]')
+        .between(['queued', after ?? Dexie.minKey], ['queued', Dexie.maxKey], after === undefined, true)
+        .limit(pageSize)
+        .toArray();
+      for (const row of page) {
+        while (next < others.length && (others[next]?.seq ?? Infinity) < row.seq) {
+          if (!visit(others[next] as EntryRow)) return;
+          next += 1;
+        }
+        if (!visit(row)) return;
+        after = row.seq;
+      }
+      if (page.length < pageSize) break;
+    }
+    for (; next < others.length; next += 1) if (!visit(others[next] as EntryRow)) return;
   }
 
   all(): Promise<EntryRow[]> {
     return this.db.entries.orderBy('seq').toArray();
   }
 
+  /** A state's rows in seq order, through the compound index (unique keys: each step is one lookup). */
+  private inState(state: OutboxState) {
+    return this.db.entries.where('[state+seq]').between([state, Dexie.minKey], [state, Dexie.maxKey]);
+  }
+
+  /** Counts per state from the index (no row is read or decrypted). */
   async countByState(): Promise<Record<OutboxState, number>> {
-    const counts: Record<OutboxState, number> = {
-      draft: 0,
-      queued: 0,
-      sending: 0,
-      sent: 0,
-      'needs-attention': 0,
-      paused: 0,
-    };
-    await this.db.entries.each((row) => {
-      counts[row.state] += 1;
-    });
-    return counts;
+    const states: OutboxState[] = ['draft', 'queued', 'sending', 'sent', 'needs-attention', 'paused'];
+    const counts = await Promise.all(states.map((state) => this.inState(state).count()));
+    return Object.fromEntries(states.map((state, index) => [state, counts[index] ?? 0])) as Record<
+      OutboxState,
+      number
+    >;
   }
 
   /**

@@ -177,8 +177,10 @@ export class PushEngine {
     if (lease === 'acquired') await store.releaseStaleClaims(now);
     if (this.inFlight.size > 0) await store.extendClaims(this.holderId, now + this.leaseMs);
     await outbox.purge();
-    const rows = await store.unfinished();
-    const { eligible, wakeAt, pending } = this.plan(rows, now);
+    const { eligible, wakeAt, pending } = await this.plan(
+      now,
+      (this.options.concurrency ?? 4) - this.inFlight.size,
+    );
     for (const row of eligible) {
       // `stop()` may have run while this tick awaited IndexedDB.
       if (this.stopped() || this.inFlight.size >= (this.options.concurrency ?? 4)) break;
@@ -196,32 +198,41 @@ export class PushEngine {
     if (wakeAt !== undefined) this.schedule(Math.max(0, wakeAt - this.now()));
   }
 
-  /** Which queued rows may go now: the first unfinished row of each patient, not paused, due, not in flight. */
-  private plan(
-    rows: readonly EntryRow[],
+  /**
+   * Which queued rows may go now: the first unfinished row of each patient, not paused, due, not in flight.
+   * Reads the queue in seq order and stops once `wanted` rows are eligible, so each tick costs a few rows
+   * however long the queue. Paused targets are known before the scan: paused rows are read whole first.
+   */
+  private async plan(
     now: number,
-  ): { eligible: EntryRow[]; wakeAt: number | undefined; pending: boolean } {
-    const pausedTargets = new Set(rows.filter((row) => row.state === 'paused').map((row) => row.target));
+    wanted: number,
+  ): Promise<{ eligible: EntryRow[]; wakeAt: number | undefined; pending: boolean }> {
+    const { store } = this.options.outbox;
+    const pausedTargets = new Set(
+      (await store.db.entries.where('state').equals('paused').toArray()).map((row) => row.target),
+    );
     const blockedPatients = new Set<string>();
     const blockedNotes = new Set<string>();
     const eligible: EntryRow[] = [];
     let wakeAt: number | undefined;
     let pending = false;
-    for (const row of rows) {
+    if (wanted <= 0) return { eligible, wakeAt, pending: this.inFlight.size > 0 };
+    await store.scanUnfinished((row) => {
       // A parked note does not hold back the patient's other notes, only later versions of itself.
       if (row.state === 'needs-attention') {
         blockedNotes.add(row.noteId);
-        continue;
+        return true;
       }
       const blocked = blockedPatients.has(row.patient) || blockedNotes.has(row.noteId);
       blockedPatients.add(row.patient);
       blockedNotes.add(row.noteId);
       if (row.state === 'sending' || row.state === 'queued') pending = true;
       if (blocked || row.state !== 'queued' || pausedTargets.has(row.target) || this.inFlight.has(row.key))
-        continue;
+        return true;
       if (row.nextAttemptAt > now) wakeAt = Math.min(wakeAt ?? row.nextAttemptAt, row.nextAttemptAt);
       else eligible.push(row);
-    }
+      return eligible.length < wanted;
+    });
     return { eligible, wakeAt, pending };
   }
 

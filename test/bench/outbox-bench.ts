@@ -15,8 +15,7 @@ import type { OutboxRemote } from '../../sync/outbox';
 import type { Profile } from '../../sync/provisioning-profile';
 
 export interface OutboxBenchOptions {
-  /** Default 1,000. The demo server answers each ifNoneExist by scanning every resource of the type, so the
-   * drain to it grows with the square of the count; `serverNotes` caps that part (default: `notes`). */
+  /** Default 1,000. `serverNotes` caps the part drained to the demo server (default: `notes`). */
   readonly notes?: number;
   readonly serverNotes?: number;
 }

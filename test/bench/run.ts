@@ -1,4 +1,4 @@
-// Runs the benchmarks: `npm run bench` runs all, `npm run bench -- --server|--precache|--outbox|--projection [--patients N]` one of them (for --outbox, N is the number of notes).
+// Runs the benchmarks: `npm run bench` runs all, `npm run bench -- --server|--precache|--crew-app|--outbox|--projection [--patients N]` one of them (for --outbox, N is the number of notes).
 // Re-executes itself with a larger V8 heap, since a 100,000-patient area holds about a million resources.
 import { spawnSync } from 'node:child_process';
 import type { BenchRow } from './bench-table';
@@ -19,6 +19,11 @@ const benches: Readonly<Record<string, RegisteredBench>> = {
     title: 'Area pre-cache in headless Chromium (sync/pull + sync/store)',
     run: async ({ patients }) =>
       (await import('./precache-bench')).runPrecacheBench({ patients: patients ?? 10_000 }),
+  },
+  'crew-app': {
+    title: 'Crew app in Chromium (npm start browser mode): cold start and click to painted summary, offline',
+    run: async ({ patients }) =>
+      (await import('./crew-app-bench')).runCrewAppBench({ patients: patients ?? 10_000 }),
   },
   outbox: {
     title: 'Outbox: finalised notes drained to a loopback demo ICB server (sync/outbox)',
