@@ -156,6 +156,8 @@ export class OutboxStore {
   /**
    * Writes a draft or finalises a note. A row already past `draft` is left as it is (finalising twice, e.g.
    * after a crash between finalising and the UI hearing of it, is a no-op) and returned.
+   * Finalising a version supersedes earlier versions of the note that the server refused (needs attention,
+   * never acknowledged): the amendment is the whole note, fixed, and it would otherwise wait behind them.
    */
   async put(row: Omit<EntryRow, 'seq'>): Promise<EntryRow> {
     const { db } = this;
@@ -167,6 +169,17 @@ export class OutboxStore {
         const counter = await db.meta.get('seq');
         seq = (typeof counter?.value === 'number' ? counter.value : 0) + 1;
         await db.meta.put({ name: 'seq', value: seq });
+        const refused = await db.entries
+          .where('noteId')
+          .equals(row.noteId)
+          .filter(
+            (other) =>
+              other.version < row.version &&
+              other.state === 'needs-attention' &&
+              other.acknowledgedAt === undefined,
+          )
+          .primaryKeys();
+        await db.entries.bulkDelete(refused);
       }
       const stored: EntryRow = { ...row, seq };
       await db.entries.put(stored);

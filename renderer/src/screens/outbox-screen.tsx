@@ -40,8 +40,6 @@ function draftTitle(form: NoteForm | undefined): string {
 function NoteRow(props: {
   readonly item: OutboxItem;
   readonly serverId: string | undefined;
-  /** An earlier version of this note that needs attention: the push engine sends versions in order. */
-  readonly blockedBy: number | undefined;
   readonly onOpen: () => void;
   readonly onResend: () => void;
   readonly onResume: () => void;
@@ -64,12 +62,6 @@ function NoteRow(props: {
       {item.state === 'sent' && props.serverId !== undefined && (
         <p>
           Acknowledged by the server as <span className="kb-server-id">{props.serverId}</span>
-        </p>
-      )}
-      {props.blockedBy !== undefined && (item.state === 'queued' || item.state === 'paused') && (
-        <p>
-          Waits for version {props.blockedBy} of this note, which needs attention: resend it, or ask the
-          control room to clear it.
         </p>
       )}
       {item.state === 'needs-attention' && (
@@ -172,14 +164,6 @@ export function OutboxScreen(props: OutboxScreenProps) {
                   key={`${item.noteId}#${String(item.version)}`}
                   item={item}
                   serverId={serverId}
-                  blockedBy={
-                    listing.items.find(
-                      (other) =>
-                        other.item.noteId === item.noteId &&
-                        other.item.version < item.version &&
-                        other.item.state === 'needs-attention',
-                    )?.item.version
-                  }
                   onOpen={() => {
                     props.onOpenNote(item.noteId, item.version);
                   }}

@@ -77,24 +77,6 @@ describe('OutboxScreen', () => {
     expect(within(parked).queryByTestId('outcome-text')).toBeNull();
   });
 
-  it('says when an amendment waits behind an earlier version of the note that needs attention', async () => {
-    const { outbox } = await freshOutbox();
-    const first = makeNote(5, 4);
-    await outbox.save(first);
-    const remote = new FakeRemote();
-    remote.behaviour = () => Promise.reject(rejected);
-    await pushOnce(outbox, remote, 1);
-    await outbox.save({ ...first, version: 2, presentingComplaint: 'Corrected complaint' });
-    show(outbox);
-    const amendment = await screen.findByRole('listitem', {
-      name: `Incident ${first.incidentNumber}, version 2`,
-    });
-    expect(
-      within(amendment).getByText(/Waits for version 1 of this note, which needs attention/),
-    ).toBeTruthy();
-    expect(within(row(first.incidentNumber)).queryByText(/Waits for version/)).toBeNull();
-  });
-
   it('says why a note is paused after a 401 and resumes it', async () => {
     const { outbox } = await freshOutbox();
     const note = makeNote(3, 2);

@@ -136,6 +136,30 @@ describe('PushEngine', () => {
     expect((await outbox.get(bad.id, 1))?.state).toBe('sent');
   });
 
+  it('sends an amendment that fixes a refused note, and the refused version no longer waits or counts', async () => {
+    const { outbox } = await openOutbox();
+    const remote = new FakeRemote();
+    const bad = makeNote(5, 1);
+    remote.behaviour = (noteId, attempt) =>
+      noteId === bad.id && attempt === 1
+        ? Promise.reject(
+            new FhirHttpError(422, 'https://north.example/fhir', {
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'error', code: 'invalid', diagnostics: 'Encounter.period is invalid' }],
+            }),
+          )
+        : Promise.resolve('ok');
+    const events = recordEvents(outbox);
+    await outbox.save(bad);
+    started(makeEngine(outbox, remote));
+    await events.until((log) => log.some((event) => event.type === 'needs-attention'));
+    await outbox.save({ ...bad, version: 2, presentingComplaint: 'Fall at home, period corrected' });
+    await events.until((log) => sentCount(log) === 1);
+    expect(await outbox.get(bad.id, 1)).toBeUndefined();
+    expect((await outbox.get(bad.id, 2))?.state).toBe('sent');
+    expect(await outbox.counts()).toMatchObject({ sent: 1, needsAttention: 0, queued: 0 });
+  });
+
   it('pauses (never drops) on 401, holds back that target, and resumes after sign-in', async () => {
     const { outbox } = await openOutbox();
     const remote = new FakeRemote();
