@@ -42,9 +42,10 @@ const CLOCK_TICK_MS = 30_000;
 
 // The projection (fhirpath and the R4 model) is large: loaded when a record is first opened, not at start.
 // The service worker precaches the chunk, so this works offline too.
-const SummaryScreen = lazy(() =>
-  import('./screens/summary-screen').then((module) => ({ default: module.SummaryScreen })),
-);
+const loadSummaryScreen = () => import('./screens/summary-screen');
+const SummaryScreen = lazy(() => loadSummaryScreen().then((module) => ({ default: module.SummaryScreen })));
+/** After start-up, fetch and compile that chunk in idle time, so the first record opened is as quick as the rest. */
+const PRELOAD_SUMMARY_AFTER_MS = 500;
 
 function useNow(): Date {
   const [now, setNow] = useState(() => new Date());
@@ -67,6 +68,17 @@ export function ReadyApp(props: ReadyAppProps) {
   const [preArrivals, setPreArrivals] = useState<number | undefined>();
   const [noteFailure, setNoteFailure] = useState<string | undefined>();
   const now = useNow();
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      loadSummaryScreen().catch((error: unknown) => {
+        console.warn('Could not preload the summary screen; it loads when a record is opened', error);
+      });
+    }, PRELOAD_SUMMARY_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, []);
   const notes = useDeviceOutbox(profile, props.keyMaterial);
   const refreshNotes = notes.kind === 'ready' ? notes.refresh : undefined;
 

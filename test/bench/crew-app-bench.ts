@@ -33,6 +33,39 @@ function painted(page: Page): Promise<void> {
   );
 }
 
+declare global {
+  interface Window {
+    kerbsideClickToPaint?: number;
+  }
+}
+
+/**
+ * In the page: from the click event's timestamp to the second animation frame after the summary shows the
+ * patient's NHS number and its Allergies heading, so the figure is the browser's, not the test driver's.
+ * Plain JavaScript in a string: tsx wraps named functions in a helper that the page does not have.
+ */
+const ARM_CLICK_TO_PAINT = `(nhsNumber) => {
+  delete window.kerbsideClickToPaint;
+  document.addEventListener('click', (event) => {
+    const clickedAt = event.timeStamp;
+    const done = () => {
+      const screen = document.querySelector('.kb-summary-screen');
+      if (screen === null || !screen.textContent.includes(nhsNumber)) return false;
+      return [...screen.querySelectorAll('h2')].some((heading) => heading.textContent.startsWith('Allergies'));
+    };
+    const finish = () => requestAnimationFrame(() => requestAnimationFrame(() => {
+      window.kerbsideClickToPaint = performance.now() - clickedAt;
+    }));
+    if (done()) return finish();
+    const observer = new MutationObserver(() => {
+      if (!done()) return;
+      observer.disconnect();
+      finish();
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, { capture: true, once: true });
+}`;
+
 async function searchBoxReady(page: Page, url: string): Promise<number> {
   const started = performance.now();
   await page.goto(url);
@@ -89,19 +122,22 @@ export async function runCrewAppBench(options: { readonly patients: number }): P
       await result.waitFor();
       await painted(page);
       searches.push(performance.now() - searched);
-      const clicked = performance.now();
+      await page.evaluate(`(${ARM_CLICK_TO_PAINT})(${JSON.stringify(spacedNhsNumber(patient.nhsNumber))})`);
       await result.click();
-      await page
-        .locator('.kb-summary-screen')
-        .getByText(spacedNhsNumber(patient.nhsNumber))
-        .first()
-        .waitFor();
-      await page
-        .getByRole('heading', { name: /Allergies/ })
-        .first()
-        .waitFor();
-      await painted(page);
-      opens.push(performance.now() - clicked);
+      const handle = await page
+        .waitForFunction(() => window.kerbsideClickToPaint, undefined, { timeout: 30_000 })
+        .catch(async (error: unknown) => {
+          const state = await page.evaluate(() => {
+            const screen = document.querySelector('.kb-summary-screen');
+            return {
+              screen: screen !== null,
+              headings: [...(screen?.querySelectorAll('h2, h3') ?? [])].map((h) => h.textContent),
+              text: screen?.textContent.slice(0, 300),
+            };
+          });
+          throw new Error(`summary never painted: ${JSON.stringify(state)}`, { cause: error });
+        });
+      opens.push(Number(await handle.jsonValue()));
       await page.getByRole('button', { name: 'Back to search' }).click();
     }
     const label = `${options.patients.toLocaleString('en-GB')}-patient population`;
@@ -131,7 +167,7 @@ export async function runCrewAppBench(options: { readonly patients: number }): P
         name: 'click to painted summary: p50',
         value: percentile(opens, 0.5),
         unit: 'ms',
-        note: `${opens.length} patients; click to NHS number and Allergies heading painted`,
+        note: `${opens.length} patients; click event to NHS number and Allergies heading painted (in page)`,
       },
       { name: 'click to painted summary: p95', value: percentile(opens, 0.95), unit: 'ms' },
       { name: 'click to painted summary: max', value: Math.max(...opens), unit: 'ms' },
