@@ -3,6 +3,7 @@
 
 import { base64url, hmac } from './data-key';
 import {
+  namePairs,
   nameTokens,
   normaliseBirthDate,
   normalisePostcode,
@@ -15,7 +16,7 @@ const TERM_BYTES = 8;
 /** Common names, dates and districts repeat across patients; caching their HMACs saves most of the work. */
 const CACHE_LIMIT = 50_000;
 
-type Domain = 'nhs' | 'name' | 'dob' | 'pc';
+type Domain = 'nhs' | 'name' | 'pair' | 'dob' | 'pc';
 
 export interface IndexTerms {
   readonly nhs?: string;
@@ -60,16 +61,18 @@ export class BlindIndexer {
       if (postcode.full !== undefined) postcodeTerms.add(postcode.full);
       postcodeTerms.add(postcode.district);
     }
-    const [nhs, dob, names, postcodes] = await Promise.all([
+    const [nhs, dob, names, pairs, postcodes] = await Promise.all([
       nhsNumber === undefined ? undefined : this.term('nhs', nhsNumber),
       birthDate === undefined ? undefined : this.term('dob', birthDate),
       Promise.all([...prefixes].map((prefix) => this.term('name', prefix))),
+      // Pair terms share the `names` index: the HMAC's domain keeps them apart from single-token terms.
+      Promise.all(namePairs(tokens).map((pair) => this.term('pair', pair))),
       Promise.all([...postcodeTerms].map((postcode) => this.term('pc', postcode))),
     ]);
     return {
       ...(nhs === undefined ? {} : { nhs }),
       ...(dob === undefined ? {} : { dob }),
-      names: [...new Set(names)],
+      names: [...new Set([...names, ...pairs])],
       postcodes: [...new Set(postcodes)],
       tokens,
     };

@@ -84,6 +84,51 @@ export function lookupPrefix(token: string): string | undefined {
   return characters.slice(0, MAX_PREFIX).join('');
 }
 
+/**
+ * Name-pair terms: two tokens of one patient, each cut to 3 and to 5 characters, so "John Smith" is one
+ * short posting list instead of the intersection of two long ones. Tokens under 3 characters and
+ * ideographic tokens are not paired (their searches use the single-token terms).
+ */
+export const PAIR_SHORT = 3;
+export const PAIR_LONG = 5;
+
+function pairable(token: string): boolean {
+  return Array.from(token).length >= PAIR_SHORT && !isIdeographic(token);
+}
+
+function pairPrefixes(token: string): string[] {
+  const characters = Array.from(token);
+  return [...new Set([PAIR_SHORT, PAIR_LONG].map((length) => characters.slice(0, length).join('')))];
+}
+
+/** The pair term text of two prefixes, in a fixed order so that "smith john" finds "John Smith". */
+export function pairKey(first: string, second: string): string {
+  return first < second ? `${first} ${second}` : `${second} ${first}`;
+}
+
+/** Most tokens of one patient that are paired (names with many parts would otherwise square the index). */
+const MAX_PAIRED_TOKENS = 12;
+
+/** Every pair term of a patient's name tokens. */
+export function namePairs(tokens: readonly string[]): string[] {
+  const paired = tokens.filter(pairable).slice(0, MAX_PAIRED_TOKENS);
+  const pairs = new Set<string>();
+  for (let i = 0; i < paired.length; i++) {
+    for (let j = i + 1; j < paired.length; j++) {
+      for (const first of pairPrefixes(paired[i] as string))
+        for (const second of pairPrefixes(paired[j] as string)) pairs.add(pairKey(first, second));
+    }
+  }
+  return [...pairs];
+}
+
+/** The prefix a query token is paired by (5 characters, else 3), or undefined when it cannot be paired. */
+export function lookupPairPrefix(token: string): string | undefined {
+  if (!pairable(token)) return undefined;
+  const characters = Array.from(token);
+  return characters.slice(0, characters.length >= PAIR_LONG ? PAIR_LONG : PAIR_SHORT).join('');
+}
+
 const FULL_POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/;
 const DISTRICT = /^[A-Z]{1,2}\d[A-Z\d]?$/;
 

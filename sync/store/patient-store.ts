@@ -42,6 +42,21 @@ export interface PatientStoreOptions extends DatabaseOptions {
   readonly migrations?: readonly StoreMigration[];
 }
 
+const PAIRS_MARKER = 'name-pairs';
+
+/**
+ * Whether every row carries name-pair terms: true once marked, and marked when the store is empty (new, or
+ * wiped). A store filled by an earlier version keeps searching by single-token terms until it is emptied.
+ */
+async function markPairsIndexed(db: StoreDatabase): Promise<boolean> {
+  return db.transaction('rw', [db.meta, db.patients], async () => {
+    if ((await db.meta.get(PAIRS_MARKER)) !== undefined) return true;
+    if ((await db.patients.count()) > 0) return false;
+    await db.meta.put({ name: PAIRS_MARKER, value: new Uint8Array([1]) });
+    return true;
+  });
+}
+
 export class PatientStore {
   private readonly indexer: BlindIndexer;
   private readonly corrupt = new Set<string>();
@@ -51,6 +66,7 @@ export class PatientStore {
     private readonly dataKey: CryptoKey,
     indexKey: CryptoKey,
     private readonly onCorruptRow: ((error: StoreCorruptError) => void) | undefined,
+    private readonly pairsIndexed: boolean,
   ) {
     this.indexer = new BlindIndexer(indexKey);
   }
@@ -60,13 +76,15 @@ export class PatientStore {
     const keys = await deriveStoreKeys(options.keyMaterial);
     const db = createDatabase(options.name, options, options.migrations);
     await db.open();
+    let pairsIndexed: boolean;
     try {
       await checkKey(db, keys.data, options.name);
+      pairsIndexed = await markPairsIndexed(db);
     } catch (error) {
       db.close();
       throw error;
     }
-    return new PatientStore(db, keys.data, keys.index, options.onCorruptRow);
+    return new PatientStore(db, keys.data, keys.index, options.onCorruptRow, pairsIndexed);
   }
 
   static async delete(name: string, options: DatabaseOptions = {}): Promise<void> {
@@ -89,7 +107,13 @@ export class PatientStore {
   };
 
   private get searchContext(): SearchContext {
-    return { db: this.db, dataKey: this.dataKey, indexer: this.indexer, reportCorrupt: this.reportCorrupt };
+    return {
+      db: this.db,
+      dataKey: this.dataKey,
+      indexer: this.indexer,
+      reportCorrupt: this.reportCorrupt,
+      pairsIndexed: this.pairsIndexed,
+    };
   }
 
   /**

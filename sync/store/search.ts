@@ -3,7 +3,7 @@
 
 import type { BlindIndexer } from './blind-index';
 import { StoreCorruptError } from './errors';
-import { foldText, lookupPrefix } from './normalise';
+import { foldText, lookupPairPrefix, lookupPrefix, pairKey } from './normalise';
 import type { SealedCard } from './row-codec';
 import { decodeCard } from './row-codec';
 import type { PatientRow, StoreDatabase } from './schema';
@@ -18,6 +18,8 @@ export interface SearchContext {
   readonly dataKey: CryptoKey;
   readonly indexer: BlindIndexer;
   readonly reportCorrupt: (error: StoreCorruptError) => void;
+  /** Every row carries name-pair terms (the store was created with them); else pairs are not looked up. */
+  readonly pairsIndexed: boolean;
 }
 
 interface Candidate {
@@ -108,6 +110,22 @@ export async function searchByTerm(
 }
 
 /**
+ * The pair term that narrows a name query most: the two query tokens with the longest pair prefixes. None
+ * when fewer than two tokens can be paired, or when one is a prefix of the other (both may then match the
+ * same name token, which no pair term holds).
+ */
+function queryPair(tokens: readonly string[]): string | undefined {
+  const candidates = [...new Set(tokens)]
+    .map((token) => ({ token, prefix: lookupPairPrefix(token) }))
+    .filter((entry): entry is { token: string; prefix: string } => entry.prefix !== undefined)
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  const [first, second] = candidates;
+  if (first === undefined || second === undefined) return undefined;
+  if (first.token.startsWith(second.token) || second.token.startsWith(first.token)) return undefined;
+  return pairKey(first.prefix, second.prefix);
+}
+
+/**
  * Every query token must be a prefix of one of the patient's name tokens (AND); an optional date of birth
  * narrows. Exact token matches rank before prefix matches.
  */
@@ -124,11 +142,16 @@ export async function searchByNameTokens(
     birthDate === undefined ? undefined : context.indexer.term('dob', birthDate),
   ]);
   const { db } = context;
+  const pair = birthDate === undefined && context.pairsIndexed ? queryPair(tokens) : undefined;
+  const pairTerm = pair === undefined ? undefined : await context.indexer.term('pair', pair);
+  // With a date of birth, its posting list (a few patients among 100,000) is the whole candidate set: the
+  // name tokens are checked on the decrypted cards below, so the long lists of common names are not read.
   const keySets = await db.transaction('r', db.patients, () =>
-    Promise.all([
-      ...nameTerms.map((term) => db.patients.where('names').equals(term).primaryKeys()),
-      ...(dobTerm === undefined ? [] : [db.patients.where('dob').equals(dobTerm).primaryKeys()]),
-    ]),
+    dobTerm !== undefined
+      ? Promise.all([db.patients.where('dob').equals(dobTerm).primaryKeys()])
+      : pairTerm !== undefined
+        ? Promise.all([db.patients.where('names').equals(pairTerm).primaryKeys()])
+        : Promise.all(nameTerms.map((term) => db.patients.where('names').equals(term).primaryKeys())),
   );
   const cards = await loadCards(context, intersect(keySets));
   const candidates: Candidate[] = [];

@@ -32,6 +32,28 @@ function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeD
   }
 }
 
+interface SamplingNode {
+  readonly callFrame: ProfileNode['callFrame'];
+  readonly selfSize: number;
+  readonly children: readonly SamplingNode[];
+}
+
+/** Prints the 15 allocation stacks holding the most live sampled memory (for finding what the heap keeps). */
+function printHeapProfile(profile: { head: SamplingNode }): void {
+  const byStack = new Map<string, number>();
+  const visit = (node: SamplingNode, path: string[]): void => {
+    const file = node.callFrame.url.split('/').pop() ?? '';
+    const frame = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber}`;
+    const here = [frame, ...path].slice(0, 4);
+    if (node.selfSize > 0)
+      byStack.set(here.join(' < '), (byStack.get(here.join(' < ')) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child, here);
+  };
+  visit(profile.head, []);
+  for (const [stack, bytes] of [...byStack].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`${(bytes / 1024 / 1024).toFixed(0).padStart(6)} MB  ${stack}`);
+}
+
 const megabytes = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function runPrecacheBench(options: { readonly patients: number }): Promise<BenchRow[]> {
@@ -61,11 +83,26 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    // KERBSIDE_BENCH_HEAP=<MB>: when the heap first passes that size, print where the live memory was allocated.
+    const heapProbeMb = Number(process.env.KERBSIDE_BENCH_HEAP ?? 0);
+    let heapProbe: Promise<void> | undefined;
+    if (heapProbeMb > 0) {
+      await cdp.send('HeapProfiler.enable');
+      await cdp.send('HeapProfiler.startSampling', { samplingInterval: 65_536 });
+      const probe = setInterval(() => {
+        if (heapProbe !== undefined || peakHeap < heapProbeMb * 1024 * 1024) return;
+        clearInterval(probe);
+        heapProbe = cdp.send('HeapProfiler.getSamplingProfile').then(({ profile }) => {
+          printHeapProfile(profile);
+        });
+      }, 200);
+    }
     const first = await page.evaluate(
       ([dbName, keyBytes, profile]) => window.kerbsideBench.precache(dbName, keyBytes, profile),
       [name, key, world.profiles.crew] as const,
     );
     const heapFirst = peakHeap;
+    await heapProbe;
     if (profiling) printProfile((await cdp.send('Profiler.stop')).profile);
     const plain = await page.evaluate(
       ([dbName, keyBytes]) => window.kerbsideBench.plainJsonBytes(dbName, keyBytes),
