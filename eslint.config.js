@@ -60,7 +60,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'sync/ is platform-neutral: no Electron.' }],
+          paths: [
+            { name: 'electron', message: 'sync/ is platform-neutral: no Electron.' },
+            {
+              name: 'zod',
+              importNames: ['z'],
+              allowTypeImports: true,
+              message: "Take z from sync/zod.ts: it is configured jitless (no eval under the app's CSP).",
+            },
+          ],
           patterns: [
             { group: nodeBuiltins, message: 'sync/ is platform-neutral: no Node built-ins.' },
             {
@@ -80,7 +88,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer talks to main only through the preload API.' }],
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through the preload API.' },
+            {
+              name: 'zod',
+              importNames: ['z'],
+              allowTypeImports: true,
+              message: "Take z from sync/zod.ts: it is configured jitless (no eval under the app's CSP).",
+            },
+          ],
           patterns: [
             { group: nodeBuiltins, message: 'The renderer runs in a sandbox: no Node built-ins.' },
             {

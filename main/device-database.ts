@@ -3,7 +3,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Session } from 'electron';
-import { z } from 'zod';
+import { z } from '../sync/zod';
 import type { DatabaseReport, PurgeRequest } from './ipc-contract';
 import type { DatabaseCounts, PatientDatabase } from './provisioning';
 

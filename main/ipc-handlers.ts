@@ -1,6 +1,6 @@
 // The only module that registers IPC handlers: each call's sender must be the app's own frame, its arguments
 // pass a zod schema, the caller's role is checked, and the reply is `{ ok, value } | { ok, error: { code, message } }`.
-import { z } from 'zod';
+import { z } from '../sync/zod';
 import { databaseReportSchema } from './device-database';
 import { AccessDeniedError, InvalidArgumentsError, toIpcError } from './errors';
 import type {

@@ -1,5 +1,5 @@
 // The profile as stored on the device: every secret replaced by a reference into the key vault (DESIGN.md §2, §8).
-import { z } from 'zod';
+import { z } from '../sync/zod';
 import {
   endpointUrl,
   formatPath,

@@ -1,9 +1,5 @@
 // The device provisioning profile (DESIGN.md section 2): its schema, and parsing that names the path of every error.
-import { z } from 'zod';
-
-// Kerbside's pages run under a CSP without 'unsafe-eval' (main/content-security-policy.ts). Zod's JIT probes
-// `new Function` on first parse, which a strict CSP reports as a violation even though zod catches the error.
-z.config({ jitless: true });
+import { z } from './zod';
 
 const odsIcb = z.string().regex(/^[A-Z0-9]{3}$/, 'must be a 3-character ICB ODS code such as QT1');
 const odsTrust = z.string().regex(/^[A-Z0-9]{3,5}$/, 'must be a trust ODS code such as RX9');

@@ -1,7 +1,7 @@
 // Authorization for requests to one FHIR server: none, a static bearer token, or SMART Backend Services
 // (client-credentials grant with a signed JWT assertion), with the access token cached until shortly before expiry.
 import { importJWK, SignJWT } from 'jose';
-import { z } from 'zod';
+import { z } from '../zod';
 import type { Auth } from '../provisioning-profile';
 import { UnauthorizedError } from './errors';
 import { raceAbort } from './retry';

@@ -1,6 +1,6 @@
 // FHIR Bulk Data export, client side: kick-off with `Prefer: respond-async`, polling the status URL as the
 // server asks (Retry-After, X-Progress), the completion manifest validated, and DELETE when abandoned.
-import { z } from 'zod';
+import { z } from '../zod';
 import { InvalidResponseError } from './errors';
 import type { FhirClientEvent } from './events';
 import { abortReason, parseRetryAfter, type RetryPolicy } from './retry';

@@ -1,6 +1,6 @@
 // Reads a server's CapabilityStatement into the few facts the pull engine chooses its strategy by
 // (DESIGN.md section 4): history, bulk export, $summary/$everything, search parameters and _revinclude.
-import { z } from 'zod';
+import { z } from '../zod';
 import { InvalidResponseError } from './errors';
 
 /** What one FHIR server offers, as far as pre-caching is concerned. */

@@ -1,7 +1,7 @@
 // The few named errors the FHIR client throws, each carrying what the sync engine needs to decide what to do
 // next (status, URL, the server's OperationOutcome, how long to back off).
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import { z } from 'zod';
+import { z } from '../zod';
 
 /** Why a request is retried or, after the last attempt, why it failed. */
 export type RetryReason = 'rate-limited' | 'unavailable' | 'network' | 'timeout' | 'server-error';

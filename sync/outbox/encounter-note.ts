@@ -1,6 +1,6 @@
 // The encounter note a crew writes offline (DESIGN.md section 6): its schema, its types, and parsing whose
 // every error names the field, so the form can show the message next to it.
-import { z } from 'zod';
+import { z } from '../zod';
 import { isValidNhsNumber } from '../nhs-number';
 import { formatPath } from '../provisioning-profile';
 

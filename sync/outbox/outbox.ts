@@ -9,7 +9,7 @@ import { entryKey, OutboxStore } from './outbox-store';
 import type { EntryRow, OutboxDatabaseOptions } from './outbox-store';
 import { routeNote } from './routing';
 import type { Route, RoutingResult } from './routing';
-import { z } from 'zod';
+import { z } from '../zod';
 
 export interface OutboxOptions extends OutboxDatabaseOptions {
   /** The IndexedDB database name (the outbox's own, apart from the patient store). */

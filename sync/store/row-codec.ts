@@ -1,7 +1,7 @@
 // Turns patient writes into sealed rows and back: HMAC keys, encrypted card, compressed encrypted body.
 // All of it runs before a transaction opens, because awaiting WebCrypto inside one would commit it early.
 
-import { z } from 'zod';
+import { z } from '../zod';
 import type { BlindIndexer } from './blind-index';
 import { openJson, sealJson } from './data-key';
 import type { Bytes } from './data-key';

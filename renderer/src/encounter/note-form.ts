@@ -1,6 +1,6 @@
 // The encounter form's own state: every input as the crew typed it (strings), kept whole in the draft; its
 // conversion into an encounter note (validation, finalising, live NEWS2); and local times for its inputs.
-import { z } from 'zod';
+import { z } from '../../../sync/zod';
 import type { EncounterNoteInput, ObservationSet } from '../../../sync/outbox';
 import { consciousnessLevels } from '../../../sync/outbox';
 
