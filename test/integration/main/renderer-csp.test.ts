@@ -140,7 +140,7 @@ describe('built renderer under the app:// CSP in Chromium', () => {
     expect(first).toBeDefined();
     csp = contentSecurityPolicy(rest);
     try {
-      const { page, report } = await openApp();
+      const { page } = await openApp();
       await page.getByRole('heading', { name: `Area: ${stored.area.name}` }).waitFor({ timeout: 15_000 });
       // The sync worker makes the requests, so its violations fire in the worker, not on the page: listen
       // there, then ask for a sync run (the store is already fresh from the test above).
