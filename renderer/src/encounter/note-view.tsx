@@ -1,21 +1,12 @@
 // A finalised note, read-only: where it is going and why, its state in the outbox, what was recorded (with
 // NEWS2 per set), the ATMIST handover, and Amend, which starts the next version.
-import type { ReactNode } from 'react';
 import { computeNews2 } from '../../../sync/outbox';
 import type { EncounterNote, ObservationSet, OutboxItem } from '../../../sync/outbox';
 import { outcomeText } from '../../../sync/outbox/handover-text';
 import { formatNhsNumber } from '../format';
 import { AtmistView, NoteStateTag } from './note-display';
 import { formatTime } from './note-form';
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="nhsuk-summary-list__row">
-      <dt className="nhsuk-summary-list__key">{label}</dt>
-      <dd className="nhsuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
+import { Row } from '../components/summary-list-row';
 
 /** `RR 24, SpO2 93% (scale 1, air), BP 128/76, …` for one set, as recorded. */
 export function observationWords(set: ObservationSet): string {

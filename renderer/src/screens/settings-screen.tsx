@@ -1,12 +1,13 @@
 // Settings and diagnostics: storage, record counts per ICB, the quarantine list with reasons, the app's
 // version and build, the service worker, and the theme.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import type { Profile } from '../../../sync/provisioning-profile';
 import type { QuarantineEntry, StoreCounts } from '../../../sync/store';
 import { ThemeToggle } from '../components/theme-toggle';
 import type { ScreenStore } from '../data/patient-store';
 import { formatBytes, formatCount } from '../format';
 import type { Theme } from '../theme';
+import { Row } from '../components/summary-list-row';
 
 export interface Diagnostics {
   readonly storeBytes: number;
@@ -37,15 +38,6 @@ async function readDiagnostics(props: SettingsScreenProps): Promise<Diagnostics>
     props.serviceWorkerState().catch(() => 'unknown'),
   ]);
   return { storeBytes, storage, counts, quarantine, serviceWorker };
-}
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="nhsuk-summary-list__row">
-      <dt className="nhsuk-summary-list__key">{label}</dt>
-      <dd className="nhsuk-summary-list__value">{children}</dd>
-    </div>
-  );
 }
 
 function QuarantineList({
