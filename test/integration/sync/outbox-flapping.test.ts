@@ -1,5 +1,5 @@
 // Network flapping (the link toggled on and off on a seeded ~2 s rhythm) while notes keep arriving: everything
-// is delivered exactly once, and heap and listener counts stay flat. 20 s by default (OUTBOX_FLAP_SECONDS).
+// is delivered exactly once, and heap and listener counts stay flat. 60 s, as the issue asks, by default (OUTBOX_FLAP_SECONDS).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import {
   sleep,
 } from '../../unit/sync/outbox/outbox-harness';
 
-const SECONDS = Number(process.env.OUTBOX_FLAP_SECONDS ?? 20);
+const SECONDS = Number(process.env.OUTBOX_FLAP_SECONDS ?? 60);
 
 /** Heap in use after a full GC (GC exposed at run time, since vitest workers do not start with --expose-gc). */
 function heapAfterGc(): number {
