@@ -284,6 +284,7 @@ export function ReadyApp(props: ReadyAppProps) {
             buildTime={__BUILD_TIME__}
             theme={props.theme}
             onThemeChange={props.onThemeChange}
+            {...(window.kerbside === undefined ? {} : { deviceManagement: window.kerbside })}
           />
         )}
       </main>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../sync/provisioning-profile';
 import type { QuarantineEntry, StoreCounts } from '../../../sync/store';
+import { DeviceManagement, type DeviceManagementApi } from '../components/device-management';
 import { ThemeToggle } from '../components/theme-toggle';
 import type { ScreenStore } from '../data/patient-store';
 import { formatBytes, formatCount } from '../format';
@@ -27,6 +28,8 @@ export interface SettingsScreenProps {
   readonly buildTime: string;
   readonly theme: Theme;
   readonly onThemeChange: (theme: Theme) => void;
+  /** Present in Electron: trust IT's provisioning and wipe (main refuses them outside an IT session). */
+  readonly deviceManagement?: DeviceManagementApi;
 }
 
 async function readDiagnostics(props: SettingsScreenProps): Promise<Diagnostics> {
@@ -131,6 +134,9 @@ export function SettingsScreen(props: SettingsScreenProps) {
         <p>Reading…</p>
       ) : (
         <QuarantineList entries={diagnostics.quarantine} icbNames={icbNames} />
+      )}
+      {props.deviceManagement !== undefined && (
+        <DeviceManagement api={props.deviceManagement} deviceId={props.profile.device.id} />
       )}
     </section>
   );
