@@ -1,7 +1,7 @@
 // The encounter form's own state: every input as the crew typed it (strings), kept whole in the draft; its
 // conversion into an encounter note (validation, finalising, live NEWS2); and local times for its inputs.
 import { z } from '../../../sync/zod';
-import type { EncounterNoteInput, ObservationSet } from '../../../sync/outbox';
+import type { EncounterNoteInput, ObservationSet, PatientLink } from '../../../sync/outbox';
 import { consciousnessLevels } from '../../../sync/outbox';
 
 const pad = (value: number): string => String(value).padStart(2, '0');
@@ -238,15 +238,23 @@ export function observationSetOf(set: ObservationForm): ObservationSet {
   }) as ObservationSet;
 }
 
+/** The note's link to the record a known patient's summary came from (what routing reads first). */
+export function knownPatientLink(
+  patient: Extract<PatientForm, { kind: 'known' }>,
+): Extract<PatientLink, { kind: 'known' }> {
+  return {
+    kind: 'known',
+    sourceIcb: patient.sourceIcb,
+    patientId: patient.patientId,
+    nhsNumber: patient.nhsNumber,
+    ...(patient.registeredGpPractice === undefined
+      ? {}
+      : { registeredGpPractice: patient.registeredGpPractice }),
+  };
+}
+
 function patientInput(patient: PatientForm): Record<string, unknown> {
-  if (patient.kind === 'known')
-    return {
-      kind: 'known',
-      sourceIcb: patient.sourceIcb,
-      patientId: patient.patientId,
-      nhsNumber: patient.nhsNumber,
-      registeredGpPractice: patient.registeredGpPractice,
-    };
+  if (patient.kind === 'known') return knownPatientLink(patient);
   return {
     kind: 'unknown',
     demographics: {

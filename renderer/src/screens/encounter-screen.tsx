@@ -7,7 +7,7 @@ import type { Profile } from '../../../sync/provisioning-profile';
 import { amendmentForm } from '../encounter/note-amend';
 import { NoteEditor } from '../encounter/note-editor';
 import type { NoteForm } from '../encounter/note-form';
-import { parseNoteForm } from '../encounter/note-form';
+import { knownPatientLink, parseNoteForm } from '../encounter/note-form';
 import { NoteView } from '../encounter/note-view';
 
 /** What the screen shows: a draft's form, or a finalised version of a note. */
@@ -33,17 +33,7 @@ export interface EncounterScreenProps {
 export function routePreview(form: NoteForm, profile: Pick<Profile, 'icbs' | 'trust'>): string {
   const { patient } = form;
   const link: PatientLink =
-    patient.kind === 'known'
-      ? {
-          kind: 'known',
-          sourceIcb: patient.sourceIcb,
-          patientId: patient.patientId,
-          nhsNumber: patient.nhsNumber,
-          ...(patient.registeredGpPractice === undefined
-            ? {}
-            : { registeredGpPractice: patient.registeredGpPractice }),
-        }
-      : { kind: 'unknown', demographics: {} };
+    patient.kind === 'known' ? knownPatientLink(patient) : { kind: 'unknown', demographics: {} };
   const postcode = form.incidentPostcode.trim();
   return routeNote({ patient: link, ...(postcode === '' ? {} : { incidentPostcode: postcode }) }, profile)
     .reason;
