@@ -137,21 +137,24 @@ export async function searchByNameTokens(
 ): Promise<SearchHit[]> {
   const prefixes = [...new Set(tokens.map(lookupPrefix).filter((prefix) => prefix !== undefined))];
   if (prefixes.length === 0 && birthDate === undefined) return [];
-  const [nameTerms, dobTerm] = await Promise.all([
-    Promise.all(prefixes.map((prefix) => context.indexer.term('name', prefix))),
-    birthDate === undefined ? undefined : context.indexer.term('dob', birthDate),
-  ]);
   const { db } = context;
   const pair = birthDate === undefined && context.pairsIndexed ? queryPair(tokens) : undefined;
-  const pairTerm = pair === undefined ? undefined : await context.indexer.term('pair', pair);
-  // With a date of birth, its posting list (a few patients among 100,000) is the whole candidate set: the
-  // name tokens are checked on the decrypted cards below, so the long lists of common names are not read.
+  // With a date of birth, its posting list (a few patients among 100,000) is the whole candidate set, and a
+  // name pair's list is short too: the name tokens are checked on the decrypted cards below, so the long
+  // lists of common names are read only when neither applies.
+  const lookups: { readonly index: 'dob' | 'names'; readonly term: string }[] =
+    birthDate !== undefined
+      ? [{ index: 'dob', term: await context.indexer.term('dob', birthDate) }]
+      : pair !== undefined
+        ? [{ index: 'names', term: await context.indexer.term('pair', pair) }]
+        : await Promise.all(
+            prefixes.map(async (prefix) => ({
+              index: 'names' as const,
+              term: await context.indexer.term('name', prefix),
+            })),
+          );
   const keySets = await db.transaction('r', db.patients, () =>
-    dobTerm !== undefined
-      ? Promise.all([db.patients.where('dob').equals(dobTerm).primaryKeys()])
-      : pairTerm !== undefined
-        ? Promise.all([db.patients.where('names').equals(pairTerm).primaryKeys()])
-        : Promise.all(nameTerms.map((term) => db.patients.where('names').equals(term).primaryKeys())),
+    Promise.all(lookups.map(({ index, term }) => db.patients.where(index).equals(term).primaryKeys())),
   );
   const cards = await loadCards(context, intersect(keySets));
   const candidates: Candidate[] = [];
