@@ -9,7 +9,7 @@ import { groupMembers } from './export-request';
 import type { IndexedSearch } from './indexed-search';
 import type { IndexedStore } from './indexed-store';
 import type { FhirReply } from './outcomes';
-import { httpError, notFound, operationOutcome } from './outcomes';
+import { badRequest, httpError, notFound, operationOutcome } from './outcomes';
 import { patientField } from './patient-index';
 
 /** Most resources in one NDJSON file; larger types are split. */
@@ -52,8 +52,16 @@ export class BulkExportManager {
   async kickOff(level: ExportLevel, parameters: ExportParameters, requestUrl: string): Promise<FhirReply> {
     const snapshot = this.store.changes.head;
     const transactionTime = new Date().toISOString();
-    const cohort =
+    if (level.kind === 'system' && parameters.patients !== undefined) {
+      throw badRequest('The patient parameter does not apply to a system-level export', 'patient');
+    }
+    const members =
       level.kind === 'group' ? await groupMembers(this.store, this.search, level.groupId) : undefined;
+    // Patients asked for who are not on the server (or not in the group) have no compartment to export.
+    const cohort =
+      parameters.patients === undefined
+        ? members
+        : new Set([...parameters.patients].filter((id) => members === undefined || members.has(id)));
     const filters = new Map<string, Filter[]>();
     for (const [type, queries] of parameters.typeFilters) {
       const compiled: Filter[] = [];

@@ -23,16 +23,31 @@ export interface ExportParameters {
   readonly since: number | undefined;
   /** Per type, the `_typeFilter` queries (a resource passes if it matches any of them). */
   readonly typeFilters: ReadonlyMap<string, readonly URLSearchParams[]>;
+  /** `patient` references of a POST kick-off: only these patients' compartments, or undefined for all. */
+  readonly patients: ReadonlySet<string> | undefined;
 }
 
 /** Kick-off parameters from the query string (GET) or a Parameters body (POST). */
 export function exportParameters(query: URLSearchParams, body: Resource | undefined): ExportParameters {
   const all = new URLSearchParams(query);
+  if (all.has('patient')) {
+    throw badRequest('The patient parameter is only accepted in a POST Parameters body', 'patient');
+  }
+  let patients: Set<string> | undefined;
   if (body) {
     if (body.resourceType !== 'Parameters') {
       throw badRequest('POST $export takes a Parameters resource');
     }
     for (const parameter of body.parameter ?? []) {
+      if (parameter.name === 'patient') {
+        // https://hl7.org/fhir/uv/bulkdata/export.html#query-parameters: patient is 0..* valueReference.
+        const patientId = patientIdFromReference(parameter.valueReference?.reference);
+        if (patientId === undefined) {
+          throw badRequest('patient must be a valueReference to Patient/{id}', 'patient');
+        }
+        (patients ??= new Set()).add(patientId);
+        continue;
+      }
       const value =
         parameter.valueString ?? parameter.valueInstant ?? parameter.valueDateTime ?? parameter.valueCode;
       if (parameter.name && value !== undefined) {
@@ -75,7 +90,7 @@ export function exportParameters(query: URLSearchParams, body: Resource | undefi
       typeFilters.set(type, [...(typeFilters.get(type) ?? []), new URLSearchParams(search)]);
     }
   }
-  return { types, since, typeFilters };
+  return { types, since, typeFilters, patients };
 }
 
 /**

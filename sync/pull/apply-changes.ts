@@ -142,6 +142,7 @@ export async function applyChanges(
       context.icb.odsCode,
       () => now.getTime(),
       context.maxResourceBytes,
+      new Set(joined),
     );
     await fetchChunk(
       context.remote,

@@ -19,12 +19,25 @@ export class ChunkCollector {
   readonly shared = new Map<string, Resource>();
   readonly quarantine: QuarantineWrite[] = [];
   bytes = 0;
+  /** Valid resources dropped because they belong to a patient outside the chunk. */
+  outside = 0;
 
+  /**
+   * `chunk`: the patients asked for. Resources in other patients' compartments (a server that ignores the
+   * export's `patient` parameter, or `$everything` reaching a linked patient) are dropped, not held.
+   */
   constructor(
     private readonly icb: string,
     private readonly now: () => number,
     private readonly maxResourceBytes = DEFAULT_MAX_RESOURCE_BYTES,
+    private readonly chunk?: ReadonlySet<string>,
   ) {}
+
+  private inChunk(patientId: string): boolean {
+    if (this.chunk === undefined || this.chunk.has(patientId)) return true;
+    this.outside++;
+    return false;
+  }
 
   /** Adds one resource as received; `bytes` is its serialised size when known (NDJSON lines). */
   add(value: unknown, bytes?: number): void {
@@ -39,9 +52,10 @@ export class ChunkCollector {
     const place = compartmentOf(resource);
     switch (place.kind) {
       case 'patient':
-        this.patients.set(place.patientId, resource);
+        if (this.inChunk(place.patientId)) this.patients.set(place.patientId, resource);
         return;
       case 'member': {
+        if (!this.inChunk(place.patientId)) return;
         let list = this.members.get(place.patientId);
         if (list === undefined) {
           list = new Map();

@@ -146,6 +146,7 @@ async function runChunks(
       context.icb.odsCode,
       () => fetchedAt.getTime(),
       context.maxResourceBytes,
+      new Set(ids),
     );
     const promise = fetchChunk(
       context.remote,

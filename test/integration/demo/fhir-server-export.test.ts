@@ -158,6 +158,65 @@ describe('demo FHIR server bulk export', () => {
     }
   });
 
+  it('limits a POST kick-off to the compartments of its patient parameters, within a Group', async () => {
+    const parameters = (...ids: string[]): string =>
+      JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [
+          { name: '_type', valueString: 'Patient,AllergyIntolerance,Condition,Organization' },
+          ...ids.map((id) => ({ name: 'patient', valueReference: { reference: `Patient/${id}` } })),
+        ],
+      });
+    const post = { method: 'POST', body: '' };
+    const exported = await download(
+      await manifestOf(await kickOff('Patient/$export', { ...post, body: parameters('p1', 'p3', 'absent') })),
+    );
+    const compartments = exported.filter((r) => r.resourceType !== 'Organization');
+    expect(keys(compartments)).toEqual(
+      keys(
+        population(30).filter(
+          (r) =>
+            ['Patient', 'AllergyIntolerance', 'Condition'].includes(r.resourceType) &&
+            /^p[13](-|$)/.test(r.id ?? ''),
+        ),
+      ),
+    );
+    // Types outside the patient compartment are exported whole, as without the parameter.
+    expect(exported.filter((r) => r.resourceType === 'Organization').length).toBeGreaterThan(0);
+
+    const group: Group = {
+      resourceType: 'Group',
+      type: 'person',
+      actual: true,
+      member: [{ entity: { reference: 'Patient/p1' } }, { entity: { reference: 'Patient/p2' } }],
+    };
+    const created = await fhir<Group>(base, 'Group', { method: 'POST', body: JSON.stringify(group) });
+    const inGroup = await download(
+      await manifestOf(
+        await kickOff(`Group/${created.body.id ?? ''}/$export`, { ...post, body: parameters('p1', 'p3') }),
+      ),
+    );
+    expect(keys(inGroup.filter((r) => r.resourceType === 'Patient'))).toEqual(['Patient/p1']);
+  });
+
+  it('refuses the patient parameter at system level, in a query string, or as a non-Patient reference', async () => {
+    const body = (reference: string): RequestInit => ({
+      method: 'POST',
+      headers: ASYNC,
+      body: JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [{ name: 'patient', valueReference: { reference } }],
+      }),
+    });
+    expect((await fhir<OperationOutcome>(base, '$export', body('Patient/p1'))).status).toBe(400);
+    expect((await fhir<OperationOutcome>(base, 'Patient/$export', body('Group/g1'))).status).toBe(400);
+    const query = await fhir<OperationOutcome>(base, 'Patient/$export?patient=Patient/p1', {
+      headers: ASYNC,
+    });
+    expect(query.status).toBe(400);
+    expect(query.body.issue?.[0]?.diagnostics).toMatch(/POST Parameters body/);
+  });
+
   it('cancels a job with DELETE on its status URL', async () => {
     const status = await kickOff('$export');
     expect((await fetch(status, { method: 'DELETE' })).status).toBe(202);
