@@ -214,7 +214,7 @@ describe('demo FHIR server bulk export', () => {
       headers: ASYNC,
     });
     expect(query.status).toBe(400);
-    expect(query.body.issue?.[0]?.diagnostics).toMatch(/POST Parameters body/);
+    expect(query.body.issue[0]?.diagnostics).toMatch(/POST Parameters body/);
   });
 
   it('cancels a job with DELETE on its status URL', async () => {
