@@ -18,6 +18,14 @@ import {
   mapLimited,
   SEAL_CONCURRENCY,
 } from './row-codec';
+import {
+  COMPACT_AFTER_SEGMENTS,
+  compactPostings,
+  INITIAL_POSTINGS,
+  POSTINGS_META,
+  SegmentBuilder,
+} from './postings';
+import type { PostingsState } from './postings';
 import { createDatabase, dexieOptions } from './schema';
 import type { DatabaseOptions, PatientRow, StoreDatabase, StoreMigration } from './schema';
 import { DEFAULT_LIMIT, searchByNameTokens, searchByTerm } from './search';
@@ -55,6 +63,25 @@ async function markPairsIndexed(db: StoreDatabase): Promise<boolean> {
     await db.meta.put({ name: PAIRS_MARKER, value: new Uint8Array([1]) });
     return true;
   });
+}
+
+async function readPostingsState(db: StoreDatabase): Promise<PostingsState> {
+  const row = await db.meta.get(POSTINGS_META);
+  if (row === undefined) return INITIAL_POSTINGS;
+  let state: Partial<PostingsState> | undefined;
+  try {
+    state = JSON.parse(new TextDecoder().decode(row.value)) as Partial<PostingsState> | undefined;
+  } catch (error) {
+    throw new StoreCorruptError('meta', POSTINGS_META, 'value', { cause: error });
+  }
+  if (!Number.isSafeInteger(state?.next) || !Number.isSafeInteger(state?.sinceCompaction)) {
+    throw new StoreCorruptError('meta', POSTINGS_META, 'value');
+  }
+  return state as PostingsState;
+}
+
+async function writePostingsState(db: StoreDatabase, state: PostingsState): Promise<void> {
+  await db.meta.put({ name: POSTINGS_META, value: new TextEncoder().encode(JSON.stringify(state)) });
 }
 
 export class PatientStore {
@@ -145,16 +172,45 @@ export class PatientStore {
         : sealJson(this.dataKey, batch.checkpoint, checkpointContext(icb), false),
     ]);
     const { db } = this;
-    const tables = [db.patients, db.bodies, db.checkpoints, db.quarantine];
-    await db.transaction('rw', tables, async () => {
+    const tables = [db.patients, db.bodies, db.checkpoints, db.quarantine, db.postings, db.meta];
+    const compact = await db.transaction('rw', tables, async () => {
       if (deleteKeys.length > 0) await this.deletePatients(deleteKeys);
+      let segments = 0;
       if (encoded.length > 0) {
-        await db.patients.bulkPut(encoded.map((entry) => entry.row));
+        // The commit's name terms go to one new postings segment; the rows record it, so entries of
+        // earlier segments for the same rows are known to be stale.
+        const state = await readPostingsState(db);
+        const s = state.next;
+        const postings = new SegmentBuilder();
+        for (const entry of encoded) postings.add(entry.row.k, entry.nameTerms);
+        await db.patients.bulkPut(encoded.map((entry) => ({ ...entry.row, s })));
         await db.bodies.bulkPut(encoded.map((entry) => entry.body));
+        await db.postings.bulkAdd(postings.rows(s));
+        segments = state.sinceCompaction + 1;
+        await writePostingsState(db, { next: s + 1, sinceCompaction: segments });
       }
       if (quarantineRows.length > 0) await db.quarantine.bulkAdd(quarantineRows);
       if (checkpoint === undefined) await db.checkpoints.delete(icb);
       else await db.checkpoints.put({ icb, value: checkpoint });
+      return segments >= COMPACT_AFTER_SEGMENTS;
+    });
+    if (compact) await this.compactPostings();
+  }
+
+  /**
+   * Merges the postings segments into one, dropping entries of rows deleted or written again since; the
+   * commit that reaches `COMPACT_AFTER_SEGMENTS` segments and every purge that removes rows call it.
+   */
+  async compactPostings(): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.patients, db.postings, db.meta], async () => {
+      const state = await readPostingsState(db);
+      const liveSince = new Map<string, number>();
+      await db.patients.each((row) => {
+        liveSince.set(row.k, row.s);
+      });
+      await compactPostings(db.postings, liveSince, state.next);
+      await writePostingsState(db, { next: state.next + 1, sinceCompaction: 0 });
     });
   }
 
@@ -310,12 +366,14 @@ export class PatientStore {
   async purgeExpired(now: number, maxAgeMs: number): Promise<number> {
     const cutoff = now - maxAgeMs;
     const { db } = this;
-    return db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
+    const removed = await db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
       const keys = await db.patients.where('refreshedAt').below(cutoff).primaryKeys();
       await this.deletePatients(keys);
       await db.quarantine.where('at').below(cutoff).delete();
       return keys.length;
     });
+    if (removed > 0) await this.compactPostings();
+    return removed;
   }
 
   /**
@@ -334,13 +392,15 @@ export class PatientStore {
       }),
     );
     const { db } = this;
-    return db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
+    const removed = await db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
       const keep = new Set(await db.patients.where('postcodes').anyOf(terms).primaryKeys());
       const all = await db.patients.toCollection().primaryKeys();
       const outside = all.filter((key) => !keep.has(key));
       await this.deletePatients(outside);
       return outside.length;
     });
+    if (removed > 0) await this.compactPostings();
+    return removed;
   }
 
   /** Removes everything of an ICB taken out of the profile: rows, checkpoint and quarantine. */
@@ -353,6 +413,7 @@ export class PatientStore {
       await db.checkpoints.delete(icb);
       await db.quarantine.where('icb').equals(icb).delete();
     });
+    await this.compactPostings();
   }
 
   async counts(): Promise<StoreCounts> {
@@ -392,8 +453,7 @@ export class PatientStore {
     const text = (value: string | undefined): number => (value?.length ?? 0) * 2;
     const bytes = (value: Bytes): number => value.byteLength;
     await this.db.patients.each((row: PatientRow) => {
-      total += text(row.k) + text(row.icb) + 8 + text(row.nhs) + text(row.dob);
-      total += row.names.reduce((sum, term) => sum + text(term), 0);
+      total += text(row.k) + text(row.icb) + 16 + text(row.nhs) + text(row.dob);
       total += row.postcodes.reduce((sum, term) => sum + text(term), 0);
       total += bytes(row.card);
     });
@@ -403,6 +463,7 @@ export class PatientStore {
       (row) => (total += 8 + text(row.icb) + 8 + text(row.pk) + bytes(row.payload)),
     );
     await this.db.meta.each((row) => (total += text(row.name) + bytes(row.value)));
+    await this.db.postings.each((row) => (total += 16 + bytes(row.data)));
     return total;
   }
 }

@@ -56,7 +56,7 @@ export async function encodePatient(
   dataKey: CryptoKey,
   indexer: BlindIndexer,
   write: PatientWrite,
-): Promise<{ row: PatientRow; body: BodyRow }> {
+): Promise<{ row: Omit<PatientRow, 's'>; body: BodyRow; nameTerms: readonly string[] }> {
   const [k, terms] = await Promise.all([
     indexer.rowKey(write.icb, write.patientId),
     indexer.indexTerms(write.keys),
@@ -75,17 +75,16 @@ export async function encodePatient(
     sealJson(dataKey, sealedCard, cardContext(k), false),
     sealJson(dataKey, { summary: write.summary, raw: write.raw }, bodyContext(k), true),
   ]);
-  const row: PatientRow = {
+  const row: Omit<PatientRow, 's'> = {
     k,
     icb: write.icb,
     refreshedAt: write.refreshedAt,
     ...(terms.nhs === undefined ? {} : { nhs: terms.nhs }),
-    names: terms.names,
     ...(terms.dob === undefined ? {} : { dob: terms.dob }),
     postcodes: terms.postcodes,
     card: cardBytes,
   };
-  return { row, body: { k, body } };
+  return { row, body: { k, body }, nameTerms: terms.names };
 }
 
 async function openValidated<T>(

@@ -4,6 +4,8 @@
 import { Dexie } from 'dexie';
 import type { Table, Transaction } from 'dexie';
 import type { Bytes } from './data-key';
+import { POSTINGS_META, SegmentBuilder } from './postings';
+import type { PostingRow, PostingsState } from './postings';
 
 /** One patient from one ICB. Only HMACs, ciphertext, the ICB's ODS code and a timestamp. */
 export interface PatientRow {
@@ -12,11 +14,12 @@ export interface PatientRow {
   readonly icb: string;
   readonly refreshedAt: number;
   readonly nhs?: string;
-  readonly names: string[];
   readonly dob?: string;
   readonly postcodes: string[];
   /** Sealed card JSON (uncompressed): the result-list card, the patient id and the name tokens. */
   readonly card: Bytes;
+  /** The postings segment that holds this row's name terms; entries in older segments are stale. */
+  readonly s: number;
 }
 
 /** The bulky part of a patient, apart so that searches read only the small rows of `patients`. */
@@ -66,6 +69,30 @@ export const STORE_MIGRATIONS: readonly StoreMigration[] = [
       meta: 'name',
     },
   },
+  {
+    version: 2,
+    description: 'name terms move from the multiEntry index to postings rows (one row per bucket and commit)',
+    stores: {
+      patients: 'k, icb, refreshedAt, nhs, dob, *postcodes',
+      postings: '[b+s]',
+    },
+    upgrade: async (transaction) => {
+      const builder = new SegmentBuilder();
+      await transaction
+        .table('patients')
+        .toCollection()
+        .modify((row: { k: string; names?: string[]; s?: number }) => {
+          builder.add(row.k, row.names ?? []);
+          delete row.names;
+          row.s = 1;
+        });
+      await transaction.table('postings').bulkAdd(builder.rows(1));
+      const state: PostingsState = { next: 2, sinceCompaction: 1 };
+      await transaction
+        .table('meta')
+        .put({ name: POSTINGS_META, value: new TextEncoder().encode(JSON.stringify(state)) });
+    },
+  },
 ];
 
 export class StoreDatabase extends Dexie {
@@ -74,6 +101,7 @@ export class StoreDatabase extends Dexie {
   declare checkpoints: Table<CheckpointRow, string>;
   declare quarantine: Table<QuarantineRow, number>;
   declare meta: Table<MetaRow, string>;
+  declare postings: Table<PostingRow, [number, number]>;
 }
 
 export interface DatabaseOptions {

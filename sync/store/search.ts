@@ -5,6 +5,7 @@ import type { BlindIndexer } from './blind-index';
 import { StoreCorruptError } from './errors';
 import { foldText, lookupPairPrefix, lookupPrefix, pairKey } from './normalise';
 import type { SealedCard } from './row-codec';
+import { lookupPostings } from './postings';
 import { decodeCard } from './row-codec';
 import type { PatientRow, StoreDatabase } from './schema';
 import type { SearchHit } from './types';
@@ -37,15 +38,21 @@ function intersect(sets: readonly (readonly string[])[]): string[] {
   return [...new Set(smallest)].filter((key) => others.every((set) => set.has(key)));
 }
 
-/** Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped. */
+/**
+ * Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped. `listedIn` gives,
+ * for keys found through name postings, the oldest segment that listed them: a row written again after it
+ * no longer carries that term, and is skipped without being decrypted.
+ */
 export async function loadCards(
   context: SearchContext,
   keys: readonly string[],
+  listedIn?: ReadonlyMap<string, number>,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
   const rows = await context.db.patients.bulkGet(keys.slice(0, MAX_CANDIDATES));
   const loaded = await Promise.all(
     rows.map(async (row) => {
       if (row === undefined) return undefined;
+      if (listedIn !== undefined && row.s > (listedIn.get(row.k) ?? Infinity)) return undefined;
       try {
         return { row, card: await decodeCard(context.dataKey, row) };
       } catch (error) {
@@ -142,21 +149,25 @@ export async function searchByNameTokens(
   // With a date of birth, its posting list (a few patients among 100,000) is the whole candidate set, and a
   // name pair's list is short too: the name tokens are checked on the decrypted cards below, so the long
   // lists of common names are read only when neither applies.
-  const lookups: { readonly index: 'dob' | 'names'; readonly term: string }[] =
-    birthDate !== undefined
-      ? [{ index: 'dob', term: await context.indexer.term('dob', birthDate) }]
-      : pair !== undefined
-        ? [{ index: 'names', term: await context.indexer.term('pair', pair) }]
-        : await Promise.all(
-            prefixes.map(async (prefix) => ({
-              index: 'names' as const,
-              term: await context.indexer.term('name', prefix),
-            })),
-          );
-  const keySets = await db.transaction('r', db.patients, () =>
-    Promise.all(lookups.map(({ index, term }) => db.patients.where(index).equals(term).primaryKeys())),
-  );
-  const cards = await loadCards(context, intersect(keySets));
+  let cards: { row: PatientRow; card: SealedCard }[];
+  if (birthDate !== undefined) {
+    const term = await context.indexer.term('dob', birthDate);
+    cards = await loadCards(context, await db.patients.where('dob').equals(term).primaryKeys());
+  } else {
+    const terms =
+      pair !== undefined
+        ? [await context.indexer.term('pair', pair)]
+        : await Promise.all(prefixes.map((prefix) => context.indexer.term('name', prefix)));
+    const lists = await db.transaction('r', db.postings, () =>
+      Promise.all(terms.map((term) => lookupPostings(db.postings, term))),
+    );
+    // A row must be listed under every term; it is live for all of them from the oldest listing on.
+    const listedIn = new Map<string, number>();
+    for (const key of intersect(lists.map((list) => [...list.keys()]))) {
+      listedIn.set(key, Math.min(...lists.map((list) => list.get(key) ?? 0)));
+    }
+    cards = await loadCards(context, [...listedIn.keys()], listedIn);
+  }
   const candidates: Candidate[] = [];
   for (const entry of cards) {
     let prefixOnly = 0;

@@ -2,6 +2,7 @@
 // pulling a synthetic area from the loopback demo ICB servers; beside it, in the same run, the floor
 // (plain Dexie bulkPut of the same final rows) and an incremental run with 1% of patients changed.
 import type { Patient } from '@medplum/fhirtypes';
+import type { CDPSession } from 'playwright-core';
 import { startDemoWorld } from '../../demo/demo-world';
 import type { BenchRow } from './bench-table';
 import type { FloorResult, PrecacheResult } from './browser/bench-page';
@@ -12,17 +13,25 @@ interface ProfileNode {
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
 }
 
-/** Prints the 25 functions with the most self time (for finding where pre-cache time goes). */
-function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): void {
-  const self = new Map<number, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (deltas[index] ?? 0)));
+interface ProfileNodes {
+  readonly nodes: ProfileNode[];
+  readonly samples?: number[];
+  readonly timeDeltas?: number[];
+}
+
+/** Prints the 25 functions with the most self time over all profiles (page and workers). */
+function printProfile(profiles: readonly ProfileNodes[]): void {
   const byName = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const file = node.callFrame.url.split('/').pop() ?? '';
-    const name = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber}`;
-    byName.set(name, (byName.get(name) ?? 0) + (self.get(node.id) ?? 0));
+  for (const profile of profiles) {
+    const self = new Map<number, number>();
+    const samples = profile.samples ?? [];
+    const deltas = profile.timeDeltas ?? [];
+    samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (deltas[index] ?? 0)));
+    for (const node of profile.nodes) {
+      const file = node.callFrame.url.split('/').pop() ?? '';
+      const name = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber}`;
+      byName.set(name, (byName.get(name) ?? 0) + (self.get(node.id) ?? 0));
+    }
   }
   const total = [...byName.values()].reduce((sum, value) => sum + value, 0);
   for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
@@ -54,6 +63,69 @@ function printHeapProfile(profile: { head: SamplingNode }): void {
     console.log(`${(bytes / 1024 / 1024).toFixed(0).padStart(6)} MB  ${stack}`);
 }
 
+/**
+ * Attaches to the page's workers through the page's CDP session (Playwright opens sessions only for pages)
+ * and reads their heaps with Runtime.getHeapUsage, relayed by Target.sendMessageToTarget.
+ */
+async function attachWorkers(
+  cdp: CDPSession,
+  profiling: boolean,
+): Promise<{ heapUsed(): Promise<number>; stopProfiles(): Promise<ProfileNodes[]> }> {
+  const sessions = new Set<string>();
+  const profiled = new Set<string>();
+  const pending = new Map<number, (result: unknown) => void>();
+  let nextId = 0;
+  const call = (sessionId: string, method: string): Promise<unknown> =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      pending.set(id, resolve);
+      cdp
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) })
+        .catch(() => {
+          pending.delete(id);
+          resolve(undefined);
+        });
+    });
+  cdp.on('Target.attachedToTarget', (event) => {
+    if (event.targetInfo.type !== 'worker') return;
+    sessions.add(event.sessionId);
+    if (profiling) {
+      profiled.add(event.sessionId);
+      void call(event.sessionId, 'Profiler.enable').then(() => call(event.sessionId, 'Profiler.start'));
+    }
+  });
+  cdp.on('Target.detachedFromTarget', (event) => {
+    sessions.delete(event.sessionId);
+  });
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    const reply = JSON.parse(event.message) as { id?: number; result?: unknown };
+    if (reply.id === undefined) return;
+    pending.get(reply.id)?.(reply.result);
+    pending.delete(reply.id);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  return {
+    heapUsed: async () => {
+      const used = await Promise.all(
+        [...sessions].map(async (sessionId) => {
+          const result = (await call(sessionId, 'Runtime.getHeapUsage')) as { usedSize?: number } | undefined;
+          return result?.usedSize ?? 0;
+        }),
+      );
+      return used.reduce((sum, value) => sum + value, 0);
+    },
+    // Workers that already ended took their profiles with them; the bench stops them before they end.
+    stopProfiles: async () => {
+      const results = await Promise.all(
+        [...profiled].filter((id) => sessions.has(id)).map((id) => call(id, 'Profiler.stop')),
+      );
+      return results
+        .map((result) => (result as { profile?: ProfileNodes } | undefined)?.profile)
+        .filter((profile): profile is ProfileNodes => profile !== undefined);
+    },
+  };
+}
+
 const megabytes = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function runPrecacheBench(options: { readonly patients: number }): Promise<BenchRow[]> {
@@ -66,19 +138,28 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
   try {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
+    const profiling = process.env.KERBSIDE_BENCH_PROFILE === '1';
+    const workers = await attachWorkers(cdp, profiling);
     let peakHeap = 0;
-    const sampler = setInterval(() => {
-      cdp.send('Performance.getMetrics').then(
-        ({ metrics }) => {
-          const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
-          peakHeap = Math.max(peakHeap, heap);
-        },
-        () => undefined,
-      );
-    }, 200);
+    // The page's heap plus every sync worker's, sampled together.
+    const sampler = setInterval(
+      () => {
+        Promise.all([
+          cdp
+            .send('Performance.getMetrics')
+            .then(({ metrics }) => metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0),
+          workers.heapUsed(),
+        ]).then(
+          ([pageHeap, workerHeap]) => {
+            peakHeap = Math.max(peakHeap, pageHeap + workerHeap);
+          },
+          () => undefined,
+        );
+      },
+      Number(process.env.KERBSIDE_SAMPLE_MS ?? 200),
+    );
     const key = Array.from({ length: 32 }, (_, index) => (index * 13 + 5) & 0xff);
     const name = 'kerbside-bench';
-    const profiling = process.env.KERBSIDE_BENCH_PROFILE === '1';
     if (profiling) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
@@ -98,12 +179,17 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       }, 200);
     }
     const first = await page.evaluate(
-      ([dbName, keyBytes, profile]) => window.kerbsideBench.precache(dbName, keyBytes, profile),
-      [name, key, world.profiles.crew] as const,
+      ([dbName, keyBytes, profile, hold]) => window.kerbsideBench.precache(dbName, keyBytes, profile, hold),
+      [name, key, world.profiles.crew, profiling] as const,
     );
     const heapFirst = peakHeap;
     await heapProbe;
-    if (profiling) printProfile((await cdp.send('Profiler.stop')).profile);
+    if (profiling) {
+      printProfile([(await cdp.send('Profiler.stop')).profile, ...(await workers.stopProfiles())]);
+      await page.evaluate(() => {
+        window.kerbsideBench.releaseWorkers();
+      });
+    }
     const plain = await page.evaluate(
       ([dbName, keyBytes]) => window.kerbsideBench.plainJsonBytes(dbName, keyBytes),
       [name, key] as const,
@@ -178,7 +264,7 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
         name: 'pre-cache: peak JS heap',
         value: megabytes(heapFirst),
         unit: 'MB',
-        note: 'CDP JSHeapUsedSize, sampled 5/s',
+        note: 'page + sync workers, sampled 5/s',
       },
       {
         name: 'floor: Dexie bulkPut of the same rows',

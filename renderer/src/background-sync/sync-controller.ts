@@ -1,7 +1,9 @@
-// Drives the sync worker from the page: starts it, asks for a run after load, on "Sync now", on a timer and
-// when the browser comes back online, and pauses it while offline.
+// Drives the sync workers from the page: one per ICB, so that ICBs are fetched, checked and sealed on
+// separate cores (one worker for all three kept one core busy while the other idled: BENCHMARKS.md). It
+// asks for a run after load, on "Sync now", on a timer and when the browser comes back online, pauses the
+// workers while offline, and merges their runs into one for the page.
 import type { Profile } from '../../../sync/provisioning-profile';
-import type { FromWorker, SyncReason, ToWorker } from './worker-protocol';
+import type { FromWorker, IcbRunResult, SyncReason, ToWorker } from './worker-protocol';
 
 /** The part of a Worker the controller uses; tests pass a fake. */
 export interface WorkerPort {
@@ -19,7 +21,8 @@ export interface ConnectivitySource {
 }
 
 export interface SyncControllerOptions {
-  readonly createWorker: () => WorkerPort;
+  /** Called once per ICB in the profile, with its ODS code. */
+  readonly createWorker: (odsCode: string) => WorkerPort;
   readonly profile: Profile;
   readonly keyMaterial: Uint8Array;
   readonly storeName: string;
@@ -31,15 +34,24 @@ export interface SyncControllerOptions {
 
 export const DEFAULT_SYNC_INTERVAL_MINUTES = 15;
 
-export function createSyncWorker(): WorkerPort {
+export function createSyncWorker(odsCode: string): WorkerPort {
   return new Worker(new URL('./sync.worker.ts', import.meta.url), {
     type: 'module',
-    name: 'kerbside-sync',
+    name: `kerbside-sync-${odsCode}`,
   });
 }
 
+/** A run of the page's: from the first worker that starts until every worker that started has finished. */
+interface MergedRun {
+  readonly active: Set<WorkerPort>;
+  readonly results: Record<string, IcbRunResult>;
+  readonly purged: string[];
+}
+
 export class SyncController {
-  private worker: WorkerPort | undefined;
+  private workers: WorkerPort[] = [];
+  private ready = new Set<WorkerPort>();
+  private run: MergedRun | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly connectivity: ConnectivitySource;
 
@@ -52,21 +64,28 @@ export class SyncController {
   }
 
   start(): void {
-    if (this.worker !== undefined) return;
-    const worker = this.options.createWorker();
-    this.worker = worker;
-    worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
-      this.options.onMessage(event.data);
-    });
-    worker.addEventListener('error', (event: ErrorEvent) => {
-      this.options.onMessage({ type: 'worker-error', message: event.message || 'the sync worker failed' });
-    });
-    worker.postMessage({
-      type: 'init',
-      profile: this.options.profile,
-      keyMaterial: this.options.keyMaterial,
-      storeName: this.options.storeName,
-    });
+    if (this.workers.length > 0) return;
+    const { profile } = this.options;
+    for (const icb of profile.icbs) {
+      const worker = this.options.createWorker(icb.odsCode);
+      this.workers.push(worker);
+      worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
+        this.receive(worker, event.data);
+      });
+      worker.addEventListener('error', (event: ErrorEvent) => {
+        this.receive(worker, {
+          type: 'worker-error',
+          message: event.message || `the sync worker for ${icb.odsCode} failed`,
+        });
+      });
+      // Each worker pulls one ICB; the store is shared (IndexedDB serialises their commits).
+      worker.postMessage({
+        type: 'init',
+        profile: { ...profile, icbs: [icb] },
+        keyMaterial: this.options.keyMaterial,
+        storeName: this.options.storeName,
+      });
+    }
     this.connectivity.addEventListener('online', this.handleOnline);
     this.connectivity.addEventListener('offline', this.handleOffline);
     this.timer = setInterval(() => {
@@ -77,20 +96,72 @@ export class SyncController {
 
   /** The "Sync now" button: runs even if the browser thinks it is offline (it is sometimes wrong). */
   syncNow(): void {
-    this.worker?.postMessage({ type: 'run', reason: 'button' });
+    this.post({ type: 'run', reason: 'button' });
   }
 
   dispose(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.connectivity.removeEventListener('online', this.handleOnline);
     this.connectivity.removeEventListener('offline', this.handleOffline);
-    this.worker?.terminate();
-    this.worker = undefined;
+    for (const worker of this.workers) worker.terminate();
+    this.workers = [];
+    this.ready = new Set();
+    this.run = undefined;
+  }
+
+  private post(message: ToWorker): void {
+    for (const worker of this.workers) worker.postMessage(message);
+  }
+
+  /** Passes a worker's message on, merging the per-worker ready, run-started and run-finished into one. */
+  private receive(worker: WorkerPort, message: FromWorker): void {
+    const forward = this.options.onMessage;
+    switch (message.type) {
+      case 'ready':
+        this.ready.add(worker);
+        if (this.ready.size === this.workers.length) forward(message);
+        return;
+      case 'run-started':
+        if (this.run === undefined) {
+          this.run = { active: new Set([worker]), results: {}, purged: [] };
+          forward(message);
+        } else {
+          this.run.active.add(worker);
+        }
+        return;
+      case 'run-finished':
+        if (this.run === undefined) {
+          forward(message);
+          return;
+        }
+        Object.assign(this.run.results, message.results);
+        this.run.purged.push(...message.purged);
+        this.finish(worker);
+        return;
+      case 'worker-error':
+        forward(message);
+        this.finish(worker);
+        return;
+      case 'pull-event':
+        forward(message);
+        return;
+      default: {
+        const unexpected: never = message;
+        throw new Error(`unknown worker message ${JSON.stringify(unexpected)}`);
+      }
+    }
+  }
+
+  private finish(worker: WorkerPort): void {
+    const run = this.run;
+    if (run === undefined || !run.active.delete(worker) || run.active.size > 0) return;
+    this.run = undefined;
+    this.options.onMessage({ type: 'run-finished', results: run.results, purged: run.purged });
   }
 
   private request(reason: SyncReason): void {
     if (!this.online) return;
-    this.worker?.postMessage({ type: 'run', reason });
+    this.post({ type: 'run', reason });
   }
 
   private readonly handleOnline = (): void => {
@@ -100,6 +171,6 @@ export class SyncController {
 
   private readonly handleOffline = (): void => {
     this.options.onConnectivity(false);
-    this.worker?.postMessage({ type: 'pause' });
+    this.post({ type: 'pause' });
   };
 }

@@ -21,7 +21,7 @@ export function useBackgroundSync(options: {
   readonly keyMaterial: Uint8Array;
   readonly lastCompletedAt: Readonly<Record<string, string | undefined>>;
   readonly onWorkerMessage?: (message: FromWorker) => void;
-  readonly createWorker?: () => WorkerPort;
+  readonly createWorker?: (odsCode: string) => WorkerPort;
 }): BackgroundSync {
   const { profile, keyMaterial } = options;
   const [state, dispatch] = useReducer(reduceSync, undefined, () =>

@@ -1,9 +1,10 @@
-// Runs inside headless Chromium: the real pre-cache (PullEngine + FhirClient + encrypted PatientStore on
-// Chromium's IndexedDB) against the loopback demo servers, and the floor it is compared with.
-import { FhirClient } from '../../../sync/fhir-client';
+// Runs inside headless Chromium: the real pre-cache (the app's sync workers: PullEngine + FhirClient +
+// encrypted PatientStore on Chromium's IndexedDB) against the loopback demo servers, and its floor.
+import { createSyncWorker, SyncController } from '../../../renderer/src/background-sync/sync-controller';
+import type { IcbRunResult } from '../../../renderer/src/background-sync/worker-protocol';
 import type { Profile } from '../../../sync/provisioning-profile';
 import { mergeSummaries } from '../../../sync/projection';
-import { PullEngine, summaryOfStored, type PullEvent } from '../../../sync/pull';
+import { summaryOfStored } from '../../../sync/pull';
 import { PatientStore } from '../../../sync/store';
 import { databaseOf } from '../../../sync/store/patient-store';
 import { dumpIndexedDb } from '../../support/dump-indexeddb';
@@ -31,46 +32,76 @@ function keyFrom(numbers: readonly number[]): Uint8Array {
   return Uint8Array.from(numbers);
 }
 
-async function precache(name: string, key: readonly number[], profile: Profile): Promise<PrecacheResult> {
-  const store = await PatientStore.open({ name, keyMaterial: keyFrom(key) });
-  const events: PullEvent[] = [];
-  const engine = new PullEngine({
-    profile,
-    store,
-    remoteFor: (icb) => new FhirClient({ baseUrl: icb.fhirBaseUrl, auth: icb.auth }),
-    onEvent: (event) => {
-      if (event.type !== 'progress') events.push(event);
-    },
-  });
+/**
+ * The pre-cache as the app runs it: one sync worker per ICB (the renderer's own worker and controller),
+ * all writing the one store. Resolves when every worker has finished its run.
+ */
+let heldWorkers: SyncController | undefined;
+
+async function precache(
+  name: string,
+  key: readonly number[],
+  profile: Profile,
+  holdWorkers = false,
+): Promise<PrecacheResult> {
   const started = performance.now();
-  const outcomes = await engine.run();
+  const results = await new Promise<Readonly<Record<string, IcbRunResult>>>((resolve, reject) => {
+    const controller = new SyncController({
+      createWorker: createSyncWorker,
+      profile,
+      keyMaterial: keyFrom(key),
+      storeName: name,
+      intervalMinutes: 24 * 60,
+      onMessage: (message) => {
+        if (message.type === 'run-finished') {
+          // Held (for a CPU profiler to read them) until releaseWorkers.
+          if (holdWorkers) heldWorkers = controller;
+          else controller.dispose();
+          resolve(message.results);
+        } else if (message.type === 'worker-error') {
+          controller.dispose();
+          reject(new Error(message.message));
+        }
+      },
+      onConnectivity: () => undefined,
+    });
+    controller.start();
+  });
   const ms = performance.now() - started;
+  const store = await PatientStore.open({ name, keyMaterial: keyFrom(key) });
   const counts = await store.counts();
   store.close();
   return {
     ms,
     patients: counts.patients,
-    outcomes: Object.fromEntries([...outcomes].map(([icb, outcome]) => [icb, outcome.kind])),
+    outcomes: Object.fromEntries(Object.entries(results).map(([icb, result]) => [icb, result.kind])),
     quarantined: counts.quarantined,
     usageBytes: await usage(),
   };
 }
 
-/** The floor: plain Dexie bulkPut of the same final rows (same schema and indexes), in batches of 1,000. */
+/** The floor: plain Dexie bulkPut of the same final rows (same schema and indexes), in batches of 1,000 patients. */
 async function floor(sourceName: string, key: readonly number[]): Promise<FloorResult> {
   const source = await PatientStore.open({ name: sourceName, keyMaterial: keyFrom(key) });
   const sourceDb = databaseOf(source);
   const patients = await sourceDb.patients.toArray();
   const bodies = await sourceDb.bodies.toArray();
+  const postings = await sourceDb.postings.toArray();
   source.close();
   const before = await usage();
   const target = await PatientStore.open({ name: `${sourceName}-floor`, keyMaterial: keyFrom(key) });
   const targetDb = databaseOf(target);
   const started = performance.now();
-  for (let offset = 0; offset < patients.length; offset += 1000) {
-    await targetDb.transaction('rw', [targetDb.patients, targetDb.bodies], async () => {
+  // The name postings go in beside the rows, in the same number of transactions.
+  const batches = Math.ceil(patients.length / 1000);
+  const postingsPerBatch = Math.ceil(postings.length / Math.max(1, batches));
+  for (let batch = 0; batch < batches; batch++) {
+    const offset = batch * 1000;
+    await targetDb.transaction('rw', [targetDb.patients, targetDb.bodies, targetDb.postings], async () => {
       await targetDb.patients.bulkPut(patients.slice(offset, offset + 1000));
       await targetDb.bodies.bulkPut(bodies.slice(offset, offset + 1000));
+      const first = batch * postingsPerBatch;
+      await targetDb.postings.bulkPut(postings.slice(first, first + postingsPerBatch));
     });
   }
   const ms = performance.now() - started;
@@ -161,6 +192,7 @@ declare global {
   interface Window {
     kerbsideBench: {
       precache: typeof precache;
+      releaseWorkers: () => void;
       floor: typeof floor;
       plainJsonBytes: typeof plainJsonBytes;
       dump: (name: string) => Promise<string>;
@@ -171,6 +203,10 @@ declare global {
 
 window.kerbsideBench = {
   precache,
+  releaseWorkers: () => {
+    heldWorkers?.dispose();
+    heldWorkers = undefined;
+  },
   floor,
   plainJsonBytes,
   dump: (name) => dumpIndexedDb(indexedDB, name),

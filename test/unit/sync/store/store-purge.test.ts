@@ -69,11 +69,12 @@ async function seeded(): Promise<PatientStore> {
 
 async function indexEntries(store: PatientStore): Promise<number> {
   const db = databaseOf(store);
-  const [names, postcodes] = await Promise.all([
-    db.patients.orderBy('names').keys(),
+  // Name terms live in postings rows: 32 bytes of row key per entry.
+  const [postings, postcodes] = await Promise.all([
+    db.postings.toArray(),
     db.patients.orderBy('postcodes').keys(),
   ]);
-  return names.length + postcodes.length;
+  return postings.reduce((sum, row) => sum + Math.floor(row.data.byteLength / 32), 0) + postcodes.length;
 }
 
 describe('PatientStore retention purges', () => {

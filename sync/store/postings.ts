@@ -1,0 +1,193 @@
+// Name postings: the inverted index of name terms, kept in our own table instead of a multiEntry index.
+// A multiEntry index costs IndexedDB one entry per term per patient (about 17), which was most of the write
+// time of a pre-cache (BENCHMARKS.md); here a commit writes one row per bucket (first byte of the term)
+// for all its patients, so 1,000 patients cost at most 256 rows. Rows are never rewritten in place: a
+// commit adds a segment, and compaction merges them, dropping the entries of rows written again since.
+//
+// Binary row format (hand-written: no library encodes this, and it is read on every name search):
+// groups of [term: 8 bytes][count: u32 LE][count row keys: 32 bytes each].
+
+import type { Table } from 'dexie';
+import type { Bytes } from './data-key';
+import { base64url } from './data-key';
+
+export const POSTING_BUCKETS = 256;
+const TERM_BYTES = 8;
+const ROW_KEY_BYTES = 32;
+const GROUP_HEADER = TERM_BYTES + 4;
+/** Segments added since the last compaction at which the next commit compacts. */
+export const COMPACT_AFTER_SEGMENTS = 128;
+
+export interface PostingRow {
+  /** Bucket: the term's first byte. */
+  readonly b: number;
+  /** Segment: the commit (or compaction) that wrote the row. */
+  readonly s: number;
+  readonly data: Bytes;
+}
+
+/** Where the segment counter stands, kept in `meta` as JSON. */
+export interface PostingsState {
+  /** The segment number the next commit takes. */
+  readonly next: number;
+  /** Segments written since the last compaction. */
+  readonly sinceCompaction: number;
+}
+
+export const POSTINGS_META = 'postings';
+export const INITIAL_POSTINGS: PostingsState = { next: 1, sinceCompaction: 0 };
+
+export function decodeBase64url(text: string): Bytes {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+/** Postings of one segment: for each term, the row keys holding it. */
+export class SegmentBuilder {
+  private readonly byTerm = new Map<string, string[]>();
+
+  add(rowKey: string, terms: readonly string[]): void {
+    for (const term of terms) {
+      const keys = this.byTerm.get(term);
+      if (keys === undefined) this.byTerm.set(term, [rowKey]);
+      else keys.push(rowKey);
+    }
+  }
+
+  get empty(): boolean {
+    return this.byTerm.size === 0;
+  }
+
+  /** The rows of segment `s`, one per bucket that has terms. */
+  rows(s: number): PostingRow[] {
+    const buckets = new Map<number, { term: Bytes; keys: Bytes[] }[]>();
+    let size = 0;
+    for (const [term, keys] of this.byTerm) {
+      const termBytes = decodeBase64url(term);
+      if (termBytes.byteLength !== TERM_BYTES) throw new Error('A name term is not 8 bytes');
+      const group = { term: termBytes, keys: keys.map(decodeBase64url) };
+      size += GROUP_HEADER + keys.length * ROW_KEY_BYTES;
+      const bucket = termBytes[0] as number;
+      const list = buckets.get(bucket);
+      if (list === undefined) buckets.set(bucket, [group]);
+      else list.push(group);
+    }
+    const rows: PostingRow[] = [];
+    for (const [b, groups] of buckets) rows.push({ b, s, data: encodeGroups(groups) });
+    return size === 0 ? [] : rows;
+  }
+}
+
+function encodeGroups(groups: readonly { term: Bytes; keys: readonly Bytes[] }[]): Bytes {
+  let length = 0;
+  for (const group of groups) length += GROUP_HEADER + group.keys.length * ROW_KEY_BYTES;
+  const data = new Uint8Array(length);
+  const view = new DataView(data.buffer);
+  let offset = 0;
+  for (const { term, keys } of groups) {
+    data.set(term, offset);
+    view.setUint32(offset + TERM_BYTES, keys.length, true);
+    offset += GROUP_HEADER;
+    for (const key of keys) {
+      if (key.byteLength !== ROW_KEY_BYTES) throw new Error('A row key is not 32 bytes');
+      data.set(key, offset);
+      offset += ROW_KEY_BYTES;
+    }
+  }
+  return data;
+}
+
+/** Calls `visit` with each group of a row; throws on a truncated row. */
+function forEachGroup(data: Bytes, visit: (term: Bytes, keys: Bytes[]) => void): void {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let offset = 0;
+  while (offset < data.byteLength) {
+    if (offset + GROUP_HEADER > data.byteLength) throw new Error('Truncated postings row');
+    const term = data.subarray(offset, offset + TERM_BYTES);
+    const count = view.getUint32(offset + TERM_BYTES, true);
+    offset += GROUP_HEADER;
+    const end = offset + count * ROW_KEY_BYTES;
+    if (end > data.byteLength) throw new Error('Truncated postings row');
+    const keys: Bytes[] = [];
+    for (let at = offset; at < end; at += ROW_KEY_BYTES) keys.push(data.subarray(at, at + ROW_KEY_BYTES));
+    visit(term, keys);
+    offset = end;
+  }
+}
+
+function sameBytes(a: Bytes, b: Bytes): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let index = 0; index < a.byteLength; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/**
+ * Row keys holding `term`, each with the newest segment that listed it. An entry from a segment older than
+ * the row's own `s` is stale (the row was written again since); callers drop those.
+ */
+export async function lookupPostings(
+  postings: Table<PostingRow, [number, number]>,
+  term: string,
+): Promise<Map<string, number>> {
+  const termBytes = decodeBase64url(term);
+  const bucket = termBytes[0] as number;
+  const rows = await postings
+    .where('[b+s]')
+    .between([bucket, -Infinity], [bucket, Infinity], true, true)
+    .toArray();
+  const found = new Map<string, number>();
+  for (const row of rows) {
+    forEachGroup(row.data, (groupTerm, keys) => {
+      if (!sameBytes(groupTerm, termBytes)) return;
+      for (const key of keys) {
+        const k = base64url(key);
+        found.set(k, Math.max(found.get(k) ?? 0, row.s));
+      }
+    });
+  }
+  return found;
+}
+
+/**
+ * Merges every segment of every bucket into one new segment `s`, keeping only live entries: the row still
+ * exists and was last written in the entry's segment or earlier. `liveSince` maps row keys to their `s`.
+ * Runs inside the caller's transaction.
+ */
+export async function compactPostings(
+  postings: Table<PostingRow, [number, number]>,
+  liveSince: ReadonlyMap<string, number>,
+  s: number,
+): Promise<void> {
+  for (let bucket = 0; bucket < POSTING_BUCKETS; bucket++) {
+    const range = postings.where('[b+s]').between([bucket, -Infinity], [bucket, Infinity], true, true);
+    const rows = await range.toArray();
+    if (rows.length === 0) continue;
+    const merged = new Map<string, { term: Bytes; keys: Map<string, Bytes> }>();
+    for (const row of rows) {
+      forEachGroup(row.data, (term, keys) => {
+        const termKey = base64url(term);
+        let group = merged.get(termKey);
+        for (const key of keys) {
+          const k = base64url(key);
+          const since = liveSince.get(k);
+          if (since === undefined || since > row.s) continue;
+          if (group === undefined) {
+            group = { term: term.slice(), keys: new Map() };
+            merged.set(termKey, group);
+          }
+          group.keys.set(k, key.slice());
+        }
+      });
+    }
+    await range.delete();
+    if (merged.size > 0) {
+      const groups = [...merged.values()].map((group) => ({
+        term: group.term,
+        keys: [...group.keys.values()],
+      }));
+      await postings.add({ b: bucket, s, data: encodeGroups(groups) });
+    }
+  }
+}
