@@ -4,7 +4,7 @@ import type { Patient, Resource } from '@medplum/fhirtypes';
 import type { PatientWrite, QuarantineWrite } from '../store';
 import { ChunkCollector } from './chunk-collector';
 import { cohortDecision } from './cohort';
-import { compartmentOf, sharedReferences, sharedResourceTypes } from './compartment';
+import { compartmentOf, sharedResourceTypes } from './compartment';
 import type { IcbPullContext } from './context';
 import { fetchChunk } from './fetch-chunk';
 import { applyResourceChange, buildPatientWrite } from './patient-records';
@@ -183,7 +183,7 @@ export function buildChunkWrites(
     const members = collector.membersOf(patientId);
     const shared = new Map<string, Resource>();
     for (const resource of [patient, ...members]) {
-      for (const reference of sharedReferences(resource)) {
+      for (const reference of collector.sharedReferencesOf(resource)) {
         const found = collector.shared.get(reference) ?? context.sharedCache.get(reference);
         if (found !== undefined) shared.set(reference, found);
       }

@@ -2,7 +2,7 @@
 // grouping them by patient and setting aside the invalid ones for quarantine.
 import type { Resource } from '@medplum/fhirtypes';
 import type { QuarantineWrite } from '../store';
-import { compartmentOf, sharedReferences } from './compartment';
+import { compartmentOf, isSharedReference } from './compartment';
 import { DEFAULT_MAX_RESOURCE_BYTES, validateResource } from './validate-resource';
 
 export interface ChunkResult {
@@ -21,6 +21,8 @@ export class ChunkCollector {
   bytes = 0;
   /** Valid resources dropped because they belong to a patient outside the chunk. */
   outside = 0;
+  /** Shared references of each kept resource, found by its validation walk (not walked again). */
+  private readonly sharedRefs = new WeakMap<Resource, readonly string[]>();
 
   /**
    * `chunk`: the patients asked for. Resources in other patients' compartments (a server that ignores the
@@ -49,6 +51,8 @@ export class ChunkCollector {
       return;
     }
     const resource = checked.resource;
+    const shared = checked.references.filter(isSharedReference);
+    if (shared.length > 0) this.sharedRefs.set(resource, shared);
     const place = compartmentOf(resource);
     switch (place.kind) {
       case 'patient':
@@ -94,10 +98,17 @@ export class ChunkCollector {
   /** Shared references (`Organization/x`) used by the chunk's resources and not yet collected. */
   missingSharedReferences(cache: ReadonlyMap<string, Resource>): string[] {
     const wanted = new Set<string>();
-    for (const patient of this.patients.values()) sharedReferences(patient, wanted);
+    for (const patient of this.patients.values())
+      for (const reference of this.sharedReferencesOf(patient)) wanted.add(reference);
     for (const list of this.members.values())
-      for (const resource of list.values()) sharedReferences(resource, wanted);
+      for (const resource of list.values())
+        for (const reference of this.sharedReferencesOf(resource)) wanted.add(reference);
     return [...wanted].filter((reference) => !this.shared.has(reference) && !cache.has(reference));
+  }
+
+  /** The shared references (`Organization/x`) inside a resource this collector kept. */
+  sharedReferencesOf(resource: Resource): readonly string[] {
+    return this.sharedRefs.get(resource) ?? [];
   }
 
   membersOf(patientId: string): Resource[] {

@@ -65,20 +65,8 @@ export function compartmentOf(resource: Resource): CompartmentResult {
   return { kind: 'member', patientId: match[1] };
 }
 
-/** Relative references (`Organization/abc`) to shared resources anywhere inside a resource. */
-export function sharedReferences(resource: unknown, found: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(resource)) {
-    for (const item of resource) sharedReferences(item, found);
-    return found;
-  }
-  if (typeof resource !== 'object' || resource === null) return found;
-  for (const [key, value] of Object.entries(resource)) {
-    if (key === 'reference' && typeof value === 'string') {
-      const match = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(value);
-      if (match?.[1] !== undefined && sharedResourceTypes.has(match[1])) found.add(value);
-    } else if (typeof value === 'object' && value !== null) {
-      sharedReferences(value, found);
-    }
-  }
-  return found;
+/** Whether a reference is a relative one (`Organization/abc`) to a shared resource type. */
+export function isSharedReference(reference: string): boolean {
+  const match = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(reference);
+  return match?.[1] !== undefined && sharedResourceTypes.has(match[1]);
 }

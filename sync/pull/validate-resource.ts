@@ -138,7 +138,8 @@ const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 32;
 
 export type ValidationResult =
-  | { readonly ok: true; readonly resource: Resource }
+  /** `references`: every `reference` string inside the resource, found by the same walk. */
+  | { readonly ok: true; readonly resource: Resource; readonly references: readonly string[] }
   | { readonly ok: false; readonly resourceType?: string; readonly id?: string; readonly reason: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -157,11 +158,11 @@ function checkReference(value: string): boolean {
 }
 
 /** Walks the whole value once: refuses prototype-polluting keys, excessive nesting and malformed references. */
-function walk(value: unknown, depth: number, path: string): string | undefined {
+function walk(value: unknown, depth: number, path: string, references: string[]): string | undefined {
   if (depth > MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels`;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const problem = walk(value[index], depth + 1, path);
+      const problem = walk(value[index], depth + 1, path, references);
       if (problem !== undefined) return problem;
     }
     return undefined;
@@ -170,10 +171,12 @@ function walk(value: unknown, depth: number, path: string): string | undefined {
   for (const key of Object.keys(value)) {
     if (forbiddenKeys.has(key)) return `forbidden key "${key}"`;
     const child = value[key];
-    if (key === 'reference' && typeof child === 'string' && !checkReference(child)) {
-      return `malformed reference at ${path}`;
+    if (key === 'reference' && typeof child === 'string') {
+      if (!checkReference(child)) return `malformed reference at ${path}`;
+      references.push(child);
+      continue;
     }
-    const problem = walk(child, depth + 1, key);
+    const problem = walk(child, depth + 1, key, references);
     if (problem !== undefined) return problem;
   }
   return undefined;
@@ -222,11 +225,12 @@ export function validateResource(
   }
   const shape = shapeProblem(resourceType, value);
   if (shape !== undefined) return fail(shape);
-  const structural = walk(value, 0, resourceType);
+  const references: string[] = [];
+  const structural = walk(value, 0, resourceType, references);
   if (structural !== undefined) return fail(structural);
   if (resourceType === 'Patient') {
     const problem = patientProblems(value);
     if (problem !== undefined) return fail(problem);
   }
-  return { ok: true, resource: value as unknown as Resource };
+  return { ok: true, resource: value as unknown as Resource, references };
 }

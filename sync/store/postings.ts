@@ -46,13 +46,15 @@ export function decodeBase64url(text: string): Bytes {
 
 /** Postings of one segment: for each term, the row keys holding it. */
 export class SegmentBuilder {
-  private readonly byTerm = new Map<string, string[]>();
+  private readonly byTerm = new Map<string, Bytes[]>();
 
   add(rowKey: string, terms: readonly string[]): void {
+    if (terms.length === 0) return;
+    const key = decodeBase64url(rowKey);
     for (const term of terms) {
       const keys = this.byTerm.get(term);
-      if (keys === undefined) this.byTerm.set(term, [rowKey]);
-      else keys.push(rowKey);
+      if (keys === undefined) this.byTerm.set(term, [key]);
+      else keys.push(key);
     }
   }
 
@@ -67,7 +69,7 @@ export class SegmentBuilder {
     for (const [term, keys] of this.byTerm) {
       const termBytes = decodeBase64url(term);
       if (termBytes.byteLength !== TERM_BYTES) throw new Error('A name term is not 8 bytes');
-      const group = { term: termBytes, keys: keys.map(decodeBase64url) };
+      const group = { term: termBytes, keys };
       size += GROUP_HEADER + keys.length * ROW_KEY_BYTES;
       const bucket = termBytes[0] as number;
       const list = buckets.get(bucket);
