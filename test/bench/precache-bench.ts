@@ -67,10 +67,13 @@ function printHeapProfile(profile: { head: SamplingNode }): void {
  * Attaches to the page's workers through the page's CDP session (Playwright opens sessions only for pages)
  * and reads their heaps with Runtime.getHeapUsage, relayed by Target.sendMessageToTarget.
  */
-async function attachWorkers(
-  cdp: CDPSession,
-  profiling: boolean,
-): Promise<{ heapUsed(): Promise<number>; stopProfiles(): Promise<ProfileNodes[]> }> {
+async function attachWorkers(cdp: CDPSession): Promise<{
+  heapUsed(): Promise<number>;
+  /** CPU-profiles the workers, those attached now and later (until stopProfiles). */
+  startProfiles(): void;
+  stopProfiles(): Promise<ProfileNodes[]>;
+}> {
+  let profiling = false;
   const sessions = new Set<string>();
   const profiled = new Set<string>();
   const pending = new Map<number, (result: unknown) => void>();
@@ -114,11 +117,19 @@ async function attachWorkers(
       );
       return used.reduce((sum, value) => sum + value, 0);
     },
+    startProfiles: () => {
+      profiling = true;
+      for (const sessionId of sessions) {
+        profiled.add(sessionId);
+        void call(sessionId, 'Profiler.enable').then(() => call(sessionId, 'Profiler.start'));
+      }
+    },
     // Workers that already ended took their profiles with them; the bench stops them before they end.
     stopProfiles: async () => {
-      const results = await Promise.all(
-        [...profiled].filter((id) => sessions.has(id)).map((id) => call(id, 'Profiler.stop')),
-      );
+      profiling = false;
+      const ids = [...profiled].filter((id) => sessions.has(id));
+      profiled.clear();
+      const results = await Promise.all(ids.map((id) => call(id, 'Profiler.stop')));
       return results
         .map((result) => (result as { profile?: ProfileNodes } | undefined)?.profile)
         .filter((profile): profile is ProfileNodes => profile !== undefined);
@@ -138,8 +149,11 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
   try {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    const profiling = process.env.KERBSIDE_BENCH_PROFILE === '1';
-    const workers = await attachWorkers(cdp, profiling);
+    // KERBSIDE_BENCH_PROFILE=1 profiles the first pre-cache, =incremental the incremental run.
+    const profileWhich = process.env.KERBSIDE_BENCH_PROFILE;
+    const profiling = profileWhich === '1';
+    const profilingIncremental = profileWhich === 'incremental';
+    const workers = await attachWorkers(cdp);
     let peakHeap = 0;
     // The page's heap plus every sync worker's, sampled together.
     const sampler = setInterval(
@@ -160,9 +174,10 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
     );
     const key = Array.from({ length: 32 }, (_, index) => (index * 13 + 5) & 0xff);
     const name = 'kerbside-bench';
+    await cdp.send('Profiler.enable');
     if (profiling) {
-      await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
+      workers.startProfiles();
     }
     // KERBSIDE_BENCH_HEAP=<MB>: when the heap first passes that size, print where the live memory was allocated.
     const heapProbeMb = Number(process.env.KERBSIDE_BENCH_HEAP ?? 0);
@@ -179,26 +194,14 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       }, 200);
     }
     const first = await page.evaluate(
-      ([dbName, keyBytes, profile, hold]) => window.kerbsideBench.precache(dbName, keyBytes, profile, hold),
-      [name, key, world.profiles.crew, profiling] as const,
+      ([dbName, keyBytes, profile]) => window.kerbsideBench.precache(dbName, keyBytes, profile),
+      [name, key, world.profiles.crew] as const,
     );
     const heapFirst = peakHeap;
     await heapProbe;
     if (profiling) {
       printProfile([(await cdp.send('Profiler.stop')).profile, ...(await workers.stopProfiles())]);
-      await page.evaluate(() => {
-        window.kerbsideBench.releaseWorkers();
-      });
     }
-    const plain = await page.evaluate(
-      ([dbName, keyBytes]) => window.kerbsideBench.plainJsonBytes(dbName, keyBytes),
-      [name, key] as const,
-    );
-    const floor: FloorResult = await page.evaluate(
-      ([dbName, keyBytes]) => window.kerbsideBench.floor(dbName, keyBytes),
-      [name, key] as const,
-    );
-
     // 1% of the cached patients change on their servers (a new telephone number), then an incremental run.
     const changed = Math.max(1, Math.round(first.patients / 100));
     const north = world.icbs[0];
@@ -217,11 +220,21 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       });
     }
     peakHeap = 0;
+    if (profilingIncremental) {
+      await cdp.send('Profiler.start');
+      workers.startProfiles();
+    }
     const incremental: PrecacheResult = await page.evaluate(
       ([dbName, keyBytes, profile]) => window.kerbsideBench.precache(dbName, keyBytes, profile),
       [name, key, world.profiles.crew] as const,
     );
+    if (profilingIncremental) {
+      printProfile([(await cdp.send('Profiler.stop')).profile, ...(await workers.stopProfiles())]);
+    }
     clearInterval(sampler);
+    await page.evaluate(() => {
+      window.kerbsideBench.stopSync();
+    });
 
     // Search and open latencies over the cached area, with queries taken from cached patients.
     const cachedPatients = Object.values(world.population.records)
@@ -249,6 +262,16 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       ([dbName, keyBytes, searches]) => window.kerbsideBench.latencies(dbName, keyBytes, searches),
       [name, key, queries] as const,
     );
+    // Measured last: the floor writes a second copy, whose compaction would slow everything after it.
+    const plain = await page.evaluate(
+      ([dbName, keyBytes]) => window.kerbsideBench.plainJsonBytes(dbName, keyBytes),
+      [name, key] as const,
+    );
+    const floor: FloorResult = await page.evaluate(
+      ([dbName, keyBytes]) => window.kerbsideBench.floor(dbName, keyBytes),
+      [name, key] as const,
+    );
+
     const label = `${options.patients.toLocaleString('en-GB')}-patient population`;
     rows.push(
       { name: 'demo world start (generate + load)', value: worldMs / 1000, unit: 's', note: label },
