@@ -209,7 +209,7 @@ export class PatientStore {
       await db.patients.each((row) => {
         liveSince.set(row.k, row.s);
       });
-      await compactPostings(db.postings, liveSince, state.next);
+      await compactPostings(db.postings, liveSince, state.next, this.reportCorrupt);
       await writePostingsState(db, { next: state.next + 1, sinceCompaction: 0 });
     });
   }

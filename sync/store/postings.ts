@@ -10,6 +10,7 @@
 import type { Table } from 'dexie';
 import type { Bytes } from './data-key';
 import { base64url } from './data-key';
+import { StoreCorruptError } from './errors';
 
 export const POSTING_BUCKETS = 256;
 const TERM_BYTES = 8;
@@ -119,10 +120,35 @@ function forEachGroup(data: Bytes, visit: (term: Bytes, keys: Bytes[]) => void):
   }
 }
 
-function sameBytes(a: Bytes, b: Bytes): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let index = 0; index < a.byteLength; index++) if (a[index] !== b[index]) return false;
-  return true;
+/** The row keys of `term` in one row (a term has at most one group per row), skipping other groups unread. */
+function findGroup(data: Bytes, term: Bytes): Bytes[] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let offset = 0;
+  while (offset + GROUP_HEADER <= data.byteLength) {
+    const count = view.getUint32(offset + TERM_BYTES, true);
+    let same = true;
+    for (let index = 0; index < TERM_BYTES; index++) {
+      if (data[offset + index] !== term[index]) {
+        same = false;
+        break;
+      }
+    }
+    const start = offset + GROUP_HEADER;
+    const end = start + count * ROW_KEY_BYTES;
+    if (end > data.byteLength) throw new Error('Truncated postings row');
+    if (same) {
+      const keys: Bytes[] = [];
+      for (let at = start; at < end; at += ROW_KEY_BYTES) keys.push(data.subarray(at, at + ROW_KEY_BYTES));
+      return keys;
+    }
+    offset = end;
+  }
+  if (offset !== data.byteLength) throw new Error('Truncated postings row');
+  return [];
+}
+
+function corruptRow(row: PostingRow, cause: unknown): StoreCorruptError {
+  return new StoreCorruptError('postings', `${row.b}/${row.s}`, 'data', { cause });
 }
 
 /**
@@ -132,6 +158,7 @@ function sameBytes(a: Bytes, b: Bytes): boolean {
 export async function lookupPostings(
   postings: Table<PostingRow, [number, number]>,
   term: string,
+  onCorrupt: (error: StoreCorruptError) => void,
 ): Promise<Map<string, number>> {
   const termBytes = decodeBase64url(term);
   const bucket = termBytes[0] as number;
@@ -141,13 +168,18 @@ export async function lookupPostings(
     .toArray();
   const found = new Map<string, number>();
   for (const row of rows) {
-    forEachGroup(row.data, (groupTerm, keys) => {
-      if (!sameBytes(groupTerm, termBytes)) return;
-      for (const key of keys) {
-        const k = base64url(key);
-        found.set(k, Math.max(found.get(k) ?? 0, row.s));
-      }
-    });
+    let keys: Bytes[];
+    try {
+      keys = findGroup(row.data, termBytes);
+    } catch (error) {
+      // A damaged row hides its entries from this search; the rest of the bucket still answers.
+      onCorrupt(corruptRow(row, error));
+      continue;
+    }
+    for (const key of keys) {
+      const k = base64url(key);
+      found.set(k, Math.max(found.get(k) ?? 0, row.s));
+    }
   }
   return found;
 }
@@ -161,6 +193,7 @@ export async function compactPostings(
   postings: Table<PostingRow, [number, number]>,
   liveSince: ReadonlyMap<string, number>,
   s: number,
+  onCorrupt: (error: StoreCorruptError) => void,
 ): Promise<void> {
   for (let bucket = 0; bucket < POSTING_BUCKETS; bucket++) {
     const range = postings.where('[b+s]').between([bucket, -Infinity], [bucket, Infinity], true, true);
@@ -168,7 +201,15 @@ export async function compactPostings(
     if (rows.length === 0) continue;
     const merged = new Map<string, { term: Bytes; keys: Map<string, Bytes> }>();
     for (const row of rows) {
-      forEachGroup(row.data, (term, keys) => {
+      const groups: { term: Bytes; keys: Bytes[] }[] = [];
+      try {
+        forEachGroup(row.data, (term, keys) => groups.push({ term, keys }));
+      } catch (error) {
+        // Its entries are lost to name search (the rows themselves are intact); reported, not fatal.
+        onCorrupt(corruptRow(row, error));
+        continue;
+      }
+      for (const { term, keys } of groups) {
         const termKey = base64url(term);
         let group = merged.get(termKey);
         for (const key of keys) {
@@ -181,7 +222,7 @@ export async function compactPostings(
           }
           group.keys.set(k, key.slice());
         }
-      });
+      }
     }
     await range.delete();
     if (merged.size > 0) {

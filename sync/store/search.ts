@@ -159,7 +159,7 @@ export async function searchByNameTokens(
         ? [await context.indexer.term('pair', pair)]
         : await Promise.all(prefixes.map((prefix) => context.indexer.term('name', prefix)));
     const lists = await db.transaction('r', db.postings, () =>
-      Promise.all(terms.map((term) => lookupPostings(db.postings, term))),
+      Promise.all(terms.map((term) => lookupPostings(db.postings, term, context.reportCorrupt))),
     );
     // A row must be listed under every term; it is live for all of them from the oldest listing on.
     const listedIn = new Map<string, number>();

@@ -81,6 +81,28 @@ describe('name postings', () => {
     expect(await names(store, 'ann')).toEqual(['Ann Old']);
   });
 
+  it('reports a damaged postings row and still answers from the others, before and after compaction', async () => {
+    const corrupt: string[] = [];
+    const store = await stores.open({
+      name: uniqueName('damaged'),
+      onCorruptRow: (error) => corrupt.push(`${error.table}:${error.key}`),
+    });
+    const ann = patientWrite({ patientId: 'p1', given: 'Ann', family: 'Old' });
+    await store.commit({ icb: 'QWE', upserts: [ann], deletes: [], quarantine: [], checkpoint: 1 });
+    // A truncated row in every bucket, in a segment of its own.
+    await databaseOf(store).postings.bulkAdd(
+      Array.from({ length: 256 }, (_, b) => ({ b, s: 0, data: new Uint8Array([1, 2, 3]) })),
+    );
+    expect(await names(store, 'ann old')).toEqual(['Ann Old']);
+    expect(corrupt.length).toBeGreaterThan(0);
+    expect(corrupt.every((entry) => /^postings:\d+\/0$/.test(entry))).toBe(true);
+    corrupt.length = 0;
+    await store.compactPostings();
+    expect(corrupt).toHaveLength(256);
+    expect(await names(store, 'ann old')).toEqual(['Ann Old']);
+    expect((await databaseOf(store).postings.toArray()).every((row) => row.s !== 0)).toBe(true);
+  });
+
   it('answers every name query as a model of the current names does, through renames, deletes and compactions', async () => {
     const step = fc.record({
       upserts: fc.array(
