@@ -11,7 +11,7 @@ import { startApp } from '../e2e/support/start-app';
 import type { BenchRow } from './bench-table';
 
 const AREA = ['NG1', 'NG2', 'NG3', 'NG5', 'NG7', 'NG8', 'NG9'];
-const COLD_STARTS = 8;
+const COLD_STARTS = 12;
 const OPENS = 40;
 
 function percentile(values: readonly number[], fraction: number): number {
@@ -155,7 +155,12 @@ export async function runCrewAppBench(options: { readonly patients: number }): P
         unit: 'ms',
         note: `${COLD_STARTS} new offline browsers; navigation to typed-in box painted`,
       },
-      { name: 'cold start to usable search box: p95', value: percentile(coldStarts, 0.95), unit: 'ms' },
+      {
+        name: 'cold start to usable search box: p95',
+        value: percentile(coldStarts, 0.95),
+        unit: 'ms',
+        note: `in order: ${coldStarts.map((ms) => Math.round(ms)).join(', ')} ms`,
+      },
       { name: 'reload to usable search box: p50', value: percentile(reloads, 0.5), unit: 'ms' },
       {
         name: 'NHS number typed to painted result: p95',
