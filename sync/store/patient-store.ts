@@ -3,6 +3,7 @@
 
 import { Dexie } from 'dexie';
 import { BlindIndexer } from './blind-index';
+import { CardCache } from './card-cache';
 import { deriveStoreKeys, openJson, sealJson } from './data-key';
 import type { Bytes } from './data-key';
 import { InvalidQueryError, InvalidWriteError, StoreCorruptError } from './errors';
@@ -86,6 +87,7 @@ async function writePostingsState(db: StoreDatabase, state: PostingsState): Prom
 
 export class PatientStore {
   private readonly indexer: BlindIndexer;
+  private readonly cards = new CardCache();
   private readonly corrupt = new Set<string>();
 
   private constructor(
@@ -119,8 +121,14 @@ export class PatientStore {
   }
 
   close(): void {
-    this.indexer.clear();
+    this.clearCaches();
     this.db.close();
+  }
+
+  /** Forgets what is held decrypted or derived in memory (search cards, HMACs of names); searches redo it. */
+  clearCaches(): void {
+    this.indexer.clear();
+    this.cards.clear();
   }
 
   /** Keys of rows found corrupt since the store was opened. */
@@ -139,6 +147,7 @@ export class PatientStore {
       dataKey: this.dataKey,
       indexer: this.indexer,
       reportCorrupt: this.reportCorrupt,
+      cards: this.cards,
       pairsIndexed: this.pairsIndexed,
     };
   }

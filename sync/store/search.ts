@@ -2,6 +2,7 @@
 // the matches (index prefixes are coarse), and merge rows for the same NHS number from several ICBs.
 
 import type { BlindIndexer } from './blind-index';
+import type { CardCache } from './card-cache';
 import { StoreCorruptError } from './errors';
 import { foldText, lookupPairPrefix, lookupPrefix, pairKey } from './normalise';
 import type { SealedCard } from './row-codec';
@@ -19,6 +20,7 @@ export interface SearchContext {
   readonly dataKey: CryptoKey;
   readonly indexer: BlindIndexer;
   readonly reportCorrupt: (error: StoreCorruptError) => void;
+  readonly cards: CardCache;
   /** Every row carries name-pair terms (the store was created with them); else pairs are not looked up. */
   readonly pairsIndexed: boolean;
 }
@@ -48,13 +50,38 @@ export async function loadCards(
   keys: readonly string[],
   listedIn?: ReadonlyMap<string, number>,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
-  const rows = await context.db.patients.bulkGet(keys.slice(0, MAX_CANDIDATES));
+  return openCards(context, await context.db.patients.bulkGet(keys.slice(0, MAX_CANDIDATES)), listedIn);
+}
+
+/** Rows whose index `index` holds `term`, read in one request, with their decrypted cards. */
+function loadIndexed(
+  context: SearchContext,
+  index: 'nhs' | 'postcodes' | 'dob',
+  term: string,
+): Promise<{ row: PatientRow; card: SealedCard }[]> {
+  return context.db.patients
+    .where(index)
+    .equals(term)
+    .limit(MAX_CANDIDATES)
+    .toArray()
+    .then((rows) => openCards(context, rows));
+}
+
+async function openCards(
+  context: SearchContext,
+  rows: readonly (PatientRow | undefined)[],
+  listedIn?: ReadonlyMap<string, number>,
+): Promise<{ row: PatientRow; card: SealedCard }[]> {
   const loaded = await Promise.all(
     rows.map(async (row) => {
       if (row === undefined) return undefined;
       if (listedIn !== undefined && row.s > (listedIn.get(row.k) ?? Infinity)) return undefined;
+      const cached = context.cards.get(row.k, row.card);
+      if (cached !== undefined) return { row, card: cached };
       try {
-        return { row, card: await decodeCard(context.dataKey, row) };
+        const card = await decodeCard(context.dataKey, row);
+        context.cards.set(row.k, row.card, card);
+        return { row, card };
       } catch (error) {
         if (!(error instanceof StoreCorruptError)) throw error;
         context.reportCorrupt(error);
@@ -108,8 +135,7 @@ export async function searchByTerm(
   term: string,
   limit: number,
 ): Promise<SearchHit[]> {
-  const keys = await context.db.patients.where(index).equals(term).primaryKeys();
-  const cards = await loadCards(context, keys);
+  const cards = await loadIndexed(context, index, term);
   return mergeHits(
     cards.map((entry) => ({ ...entry, rank: 0 })),
     limit,
@@ -152,7 +178,7 @@ export async function searchByNameTokens(
   let cards: { row: PatientRow; card: SealedCard }[];
   if (birthDate !== undefined) {
     const term = await context.indexer.term('dob', birthDate);
-    cards = await loadCards(context, await db.patients.where('dob').equals(term).primaryKeys());
+    cards = await loadIndexed(context, 'dob', term);
   } else {
     const terms =
       pair !== undefined

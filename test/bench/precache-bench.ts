@@ -331,13 +331,16 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
             name: `${result.kind}: p50`,
             value: result.p50,
             unit: 'ms',
-            note: `${result.samples} queries, ${result.hits} with hits; ${SETTLE_MS / 1000} s after the syncs`,
+            note: `${result.samples} searches, ${result.hits} with hits; ${SETTLE_MS / 1000} s after the syncs`,
           },
           {
             name: `${result.kind}: p95`,
             value: result.p95,
             unit: 'ms',
-            note: `straight after the syncs: p50 ${busy?.p50 ?? '?'} / p95 ${busy?.p95 ?? '?'} ms`,
+            note:
+              busy === undefined
+                ? undefined
+                : `straight after the syncs: p50 ${busy.p50.toFixed(1)} / p95 ${busy.p95.toFixed(1)} ms`,
           },
         ];
       }),
