@@ -16,6 +16,17 @@ export class InvalidQueryError extends Error {
   override readonly name = 'InvalidQueryError';
 }
 
+/**
+ * A name search matched more patients than a crew can use or the device can rank at typing speed (each
+ * candidate's card is decrypted to rank it): the caller asks for more of the name or a date of birth.
+ */
+export class TooManyMatchesError extends Error {
+  override readonly name = 'TooManyMatchesError';
+  constructor(readonly matches: number) {
+    super(`About ${matches} patients match: type more of the name, or add a date of birth`);
+  }
+}
+
 /** A caller passed a commit the store refuses to write (for example a row for another ICB than the batch). */
 export class InvalidWriteError extends Error {
   override readonly name = 'InvalidWriteError';

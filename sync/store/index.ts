@@ -1,6 +1,12 @@
 // The encrypted local patient store: public surface for the pull engine and the UI.
 
-export { InvalidQueryError, InvalidWriteError, StoreCorruptError, WrongKeyError } from './errors';
+export {
+  InvalidQueryError,
+  InvalidWriteError,
+  StoreCorruptError,
+  TooManyMatchesError,
+  WrongKeyError,
+} from './errors';
 export { PatientStore } from './patient-store';
 export type { PatientStoreOptions } from './patient-store';
 export { STORE_MIGRATIONS } from './schema';

@@ -315,7 +315,10 @@ export class PatientStore {
     return searchByTerm(this.searchContext, 'nhs', term, limit);
   }
 
-  /** Patients all of whose typed name tokens match (prefixes allowed), narrowed by a date of birth. */
+  /**
+   * Patients all of whose typed name tokens match (prefixes allowed), narrowed by a date of birth. Throws
+   * TooManyMatchesError when, without a date of birth, more than MAX_NAME_CANDIDATES patients match.
+   */
   async searchByName(text: string, birthDate?: string, limit = DEFAULT_LIMIT): Promise<SearchHit[]> {
     let date: string | undefined;
     if (birthDate !== undefined) {
@@ -333,7 +336,10 @@ export class PatientStore {
     return searchByTerm(this.searchContext, 'postcodes', term, limit);
   }
 
-  /** The one search box; see `parseSearchQuery`. Throws InvalidQueryError for input it cannot search. */
+  /**
+   * The one search box; see `parseSearchQuery`. Throws InvalidQueryError for input it cannot search, and
+   * TooManyMatchesError for a name too broad to list.
+   */
   async search(query: string, limit = DEFAULT_LIMIT): Promise<SearchHit[]> {
     const parsed = parseSearchQuery(query);
     switch (parsed.kind) {

@@ -3,7 +3,7 @@
 
 import type { BlindIndexer } from './blind-index';
 import type { CardCache } from './card-cache';
-import { StoreCorruptError } from './errors';
+import { StoreCorruptError, TooManyMatchesError } from './errors';
 import { foldText, lookupPairPrefix, lookupPrefix, pairKey } from './normalise';
 import type { SealedCard } from './row-codec';
 import { lookupPostings } from './postings';
@@ -13,6 +13,11 @@ import type { SearchHit } from './types';
 
 /** Cards decrypted per search at most; a two-letter prefix over 100,000 patients stays below this. */
 export const MAX_CANDIDATES = 5_000;
+/**
+ * Most candidates a name without a date of birth is ranked from (about 60 ms of decryption at 100,000
+ * patients); past it the search asks for more of the name (TooManyMatchesError).
+ */
+export const MAX_NAME_CANDIDATES = 200;
 export const DEFAULT_LIMIT = 20;
 
 export interface SearchContext {
@@ -192,6 +197,7 @@ export async function searchByNameTokens(
     for (const key of intersect(lists.map((list) => [...list.keys()]))) {
       listedIn.set(key, Math.min(...lists.map((list) => list.get(key) ?? 0)));
     }
+    if (listedIn.size > MAX_NAME_CANDIDATES) throw new TooManyMatchesError(listedIn.size);
     cards = await loadCards(context, [...listedIn.keys()], listedIn);
   }
   const candidates: Candidate[] = [];

@@ -342,7 +342,7 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
             name: `${result.kind}: p50`,
             value: result.p50,
             unit: 'ms',
-            note: `${result.samples} searches, ${result.hits} with hits; after compaction and ${SETTLE_MS / 1000} s idle`,
+            note: `${result.samples} searches, ${result.hits} with hits${result.tooBroad ? `, ${result.tooBroad} "type more"` : ''}; after compaction and ${SETTLE_MS / 1000} s idle`,
           },
           {
             name: `${result.kind}: p95`,

@@ -1,7 +1,12 @@
 // Search: one box for NHS number, name with date of birth, or postcode; results from the encrypted cache
 // as the crew types.
 import { useEffect, useId, useRef, useState } from 'react';
-import { InvalidQueryError, parseSearchQuery, type SearchHit } from '../../../sync/store';
+import {
+  InvalidQueryError,
+  parseSearchQuery,
+  TooManyMatchesError,
+  type SearchHit,
+} from '../../../sync/store';
 import type { ScreenStore } from '../data/patient-store';
 import { formatBirthDateAndAge, formatNhsNumber } from '../format';
 
@@ -112,7 +117,13 @@ export function SearchScreen(props: SearchScreenProps) {
         },
         (error: unknown) => {
           if (ticket !== sequence.current) return;
-          if (error instanceof InvalidQueryError) setOutcome({ kind: 'invalid', message: error.message });
+          if (error instanceof TooManyMatchesError) {
+            setOutcome({
+              kind: 'typing',
+              message: `About ${error.matches.toLocaleString('en-GB')} patients match. Type more of the name, or add a date of birth (Smith 07/03/1954).`,
+            });
+          } else if (error instanceof InvalidQueryError)
+            setOutcome({ kind: 'invalid', message: error.message });
           else setOutcome({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
         },
       );

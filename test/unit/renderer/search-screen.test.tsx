@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SearchHit } from '../../../sync/store';
+import { TooManyMatchesError, type SearchHit } from '../../../sync/store';
 import { INVALID_CHECK_DIGIT, SearchScreen } from '../../../renderer/src/screens/search-screen';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -104,6 +104,18 @@ describe('SearchScreen', () => {
     render(<Harness store={store} />);
     type('943 47');
     expect(await screen.findByText('5 of the 10 digits of an NHS number')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('asks for more of a name that matches too many patients, without calling it an error', async () => {
+    const store = { search: vi.fn(() => Promise.reject(new TooManyMatchesError(1250))) };
+    render(<Harness store={store} />);
+    type('oli');
+    expect(
+      await screen.findByText(
+        'About 1,250 patients match. Type more of the name, or add a date of birth (Smith 07/03/1954).',
+      ),
+    ).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();
   });
 

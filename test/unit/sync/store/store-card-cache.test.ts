@@ -1,7 +1,9 @@
 // The decrypted-card cache of searches: repeated searches decrypt only new candidates, and a cached card is
 // never served for a row whose ciphertext has changed (rewritten or tampered with).
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TooManyMatchesError } from '../../../../sync/store';
 import { CardCache } from '../../../../sync/store/card-cache';
+import { MAX_NAME_CANDIDATES } from '../../../../sync/store/search';
 import { databaseOf } from '../../../../sync/store/patient-store';
 import type { SealedCard } from '../../../../sync/store/row-codec';
 import { OpenStores, patientWrite, uniqueName } from './store-fixtures';
@@ -75,5 +77,27 @@ describe('search card cache', () => {
     expect(cache.get('k1', sealed(1))).toBeUndefined();
     expect(cache.get('k5000', sealed(5000))?.patientId).toBe('p5000');
     expect(cache.get('k2', sealed(999))).toBeUndefined();
+  });
+});
+
+describe('broad name searches', () => {
+  it('asks for more of a name that more than MAX_NAME_CANDIDATES patients share, and answers with a DOB', async () => {
+    const store = await stores.open({ name: uniqueName('broad') });
+    const upserts = Array.from({ length: MAX_NAME_CANDIDATES + 1 }, (_, index) =>
+      patientWrite({
+        patientId: `p${index}`,
+        given: index === 0 ? 'Olga' : 'Oliver',
+        family: 'Smith',
+        birthDate: `19${String(10 + (index % 80)).padStart(2, '0')}-01-0${1 + (index % 9)}`,
+      }),
+    );
+    await store.commit({ icb: 'QWE', upserts, deletes: [], quarantine: [], checkpoint: 1 });
+    const broad = await store.search('ol smith').catch((error: unknown) => error);
+    expect(broad).toBeInstanceOf(TooManyMatchesError);
+    expect((broad as TooManyMatchesError).matches).toBe(MAX_NAME_CANDIDATES + 1);
+    expect((await store.search('olga smith')).map((hit) => hit.displayName)).toEqual(['Olga Smith']);
+    expect((await store.search('oliver smith 02/01/1911')).map((hit) => hit.displayName)).toEqual([
+      'Oliver Smith',
+    ]);
   });
 });
