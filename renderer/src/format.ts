@@ -1,4 +1,7 @@
 // How the screens write dates, ages, durations and sizes: in the words a crew reads at a glance.
+import { ageOn } from '../../sync/age';
+
+export { ageOn } from '../../sync/age';
 export { formatNhsNumber } from '../../sync/nhs-number';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -9,18 +12,6 @@ export function formatDate(date: string): string {
   const monthName = month === undefined ? undefined : MONTHS[Number(month) - 1];
   if (year === undefined || monthName === undefined) return year ?? date;
   return day === undefined ? `${monthName} ${year}` : `${Number(day)} ${monthName} ${year}`;
-}
-
-/** Age in whole years on `now` (UTC calendar), or undefined for a date without month and day. */
-export function ageOn(birthDate: string, now: Date): number | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthDate);
-  if (match === null) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  let age = now.getUTCFullYear() - year;
-  const beforeBirthday =
-    now.getUTCMonth() + 1 < month || (now.getUTCMonth() + 1 === month && now.getUTCDate() < day);
-  if (beforeBirthday) age -= 1;
-  return age;
 }
 
 /** `7 Mar 1954 (age 71)`; babies under two in months would need more; years are enough here. */

@@ -64,6 +64,8 @@ const knownPatient = z.strictObject({
   patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id'),
   nhsNumber: z.string().refine(isValidNhsNumber, 'must be a valid 10-digit NHS number'),
   registeredGpPractice: odsPractice.optional(),
+  /** From the summary, for the handover's age line (notes queued before it existed lack it). */
+  birthDate: z.iso.date({ error: 'must be a date such as 1950-04-30' }).optional(),
 });
 const unknownPatient = z.strictObject({
   kind: z.literal('unknown'),

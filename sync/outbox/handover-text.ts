@@ -1,12 +1,21 @@
 // The ATMIST handover (Age, Time, Mechanism/complaint, Injuries/findings, Signs, Treatment) as plain text,
 // and its XHTML form for a FHIR narrative. Text only: every value is escaped, nothing is interpreted.
+import { ageOn } from '../age';
 import { formatNhsNumber } from '../nhs-number';
 import type { EncounterNote, NoteOutcome, ObservationSet } from './encounter-note';
 import { computeNews2 } from './news2';
 
 function ageLine(note: EncounterNote): string {
   const { patient } = note;
-  if (patient.kind === 'known') return `A: see record, NHS number ${formatNhsNumber(patient.nhsNumber)}`;
+  if (patient.kind === 'known') {
+    const age =
+      patient.birthDate === undefined ? undefined : ageOn(patient.birthDate, new Date(note.times.call));
+    const ageText =
+      age === undefined || patient.birthDate === undefined
+        ? 'age not recorded'
+        : `${age} years (born ${patient.birthDate})`;
+    return `A: ${ageText}, NHS number ${formatNhsNumber(patient.nhsNumber)}, see record`;
+  }
   const { demographics } = patient;
   const parts = [
     demographics.name ?? 'unknown patient',

@@ -40,7 +40,9 @@ function patientForm(note: EncounterNote, previous: PatientForm | undefined): Pa
         ? {}
         : { registeredGpPractice: patient.registeredGpPractice }),
       displayName: kept?.displayName ?? `NHS number ${formatNhsNumber(patient.nhsNumber)}`,
-      ...(kept?.birthDate === undefined ? {} : { birthDate: kept.birthDate }),
+      ...((kept?.birthDate ?? patient.birthDate) === undefined
+        ? {}
+        : { birthDate: kept?.birthDate ?? patient.birthDate }),
       baseline: kept?.baseline ?? [],
       ...(kept?.spo2Target === undefined ? {} : { spo2Target: kept.spo2Target }),
     };

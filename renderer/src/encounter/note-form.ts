@@ -250,6 +250,10 @@ export function knownPatientLink(
     ...(patient.registeredGpPractice === undefined
       ? {}
       : { registeredGpPractice: patient.registeredGpPractice }),
+    // A partial date of birth from a record stays on the summary; the handover needs a whole one.
+    ...(patient.birthDate === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(patient.birthDate)
+      ? {}
+      : { birthDate: patient.birthDate }),
   };
 }
 

@@ -58,7 +58,7 @@ describe('a finalised note', () => {
     const lines = within(handover)
       .getAllByRole('listitem')
       .map((item) => item.textContent);
-    expect(lines[0]).toBe('Asee record, NHS number 943 476 5919');
+    expect(lines[0]).toBe('A78 years (born 1948-03-14), NHS number 943 476 5919, see record');
     expect(lines[2]).toBe('MChest pain since 0700');
     expect(lines[3]).toBe('IAngina');
     expect(lines[4]).toMatch(/^SRR 18, SpO2 96% \(scale 1, on air\), BP 120\/80, HR 135, ACVPU A, T 37\.0°C/);

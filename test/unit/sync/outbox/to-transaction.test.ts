@@ -100,7 +100,7 @@ describe('toTransaction', () => {
     });
     const composition = entries.find((entry) => entry.resource?.resourceType === 'Composition')?.resource;
     const divs = JSON.stringify(composition);
-    expect(divs).toContain('A: see record, NHS number 943 476 5005');
+    expect(divs).toContain('A: age not recorded, NHS number 943 476 5005, see record');
     expect(divs).toContain('Patient &lt;anxious&gt; &amp; tired.');
   });
 
