@@ -3,7 +3,7 @@
 import type { EncounterNote, NoteOutcome } from '../../../sync/outbox';
 import type { MergedSummary } from '../../../sync/projection';
 import { formatNhsNumber } from '../format';
-import { isoToLocalInput } from './note-form';
+import { isoToLocalInput, knownPatientRecord } from './note-form';
 import type { BaselineReading, NoteForm, PatientForm } from './note-form';
 
 const str = (value: number | undefined): string => (value === undefined ? '' : String(value));
@@ -32,13 +32,7 @@ function patientForm(note: EncounterNote, previous: PatientForm | undefined): Pa
   if (patient.kind === 'known') {
     const kept = previous?.kind === 'known' ? previous : undefined;
     return {
-      kind: 'known',
-      sourceIcb: patient.sourceIcb,
-      patientId: patient.patientId,
-      nhsNumber: patient.nhsNumber,
-      ...(patient.registeredGpPractice === undefined
-        ? {}
-        : { registeredGpPractice: patient.registeredGpPractice }),
+      ...knownPatientRecord(patient),
       displayName: kept?.displayName ?? `NHS number ${formatNhsNumber(patient.nhsNumber)}`,
       ...((kept?.birthDate ?? patient.birthDate) === undefined
         ? {}

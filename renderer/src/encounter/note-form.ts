@@ -238,10 +238,19 @@ export function observationSetOf(set: ObservationForm): ObservationSet {
   }) as ObservationSet;
 }
 
-/** The note's link to the record a known patient's summary came from (what routing reads first). */
-export function knownPatientLink(
-  patient: Extract<PatientForm, { kind: 'known' }>,
-): Extract<PatientLink, { kind: 'known' }> {
+/** What a known patient's form and note link both hold: where the record came from and who it is. */
+export function knownPatientRecord(patient: {
+  readonly sourceIcb: string;
+  readonly patientId: string;
+  readonly nhsNumber: string;
+  readonly registeredGpPractice?: string | undefined;
+}): {
+  kind: 'known';
+  sourceIcb: string;
+  patientId: string;
+  nhsNumber: string;
+  registeredGpPractice?: string;
+} {
   return {
     kind: 'known',
     sourceIcb: patient.sourceIcb,
@@ -250,6 +259,15 @@ export function knownPatientLink(
     ...(patient.registeredGpPractice === undefined
       ? {}
       : { registeredGpPractice: patient.registeredGpPractice }),
+  };
+}
+
+/** The note's link to the record a known patient's summary came from (what routing reads first). */
+export function knownPatientLink(
+  patient: Extract<PatientForm, { kind: 'known' }>,
+): Extract<PatientLink, { kind: 'known' }> {
+  return {
+    ...knownPatientRecord(patient),
     // A partial date of birth from a record stays on the summary; the handover needs a whole one.
     ...(patient.birthDate === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(patient.birthDate)
       ? {}
