@@ -2,17 +2,12 @@
 // "oliver smith") decrypts only the candidates the previous one did not. An entry is used only for the
 // very ciphertext it was opened from, so a row written again (or altered) is opened afresh.
 
+import { sameBytes } from './data-key';
 import type { Bytes } from './data-key';
 import type { SealedCard } from './row-codec';
 
 /** About 2 MB of cards: a few searches' worth of common-name candidates. */
 const CARD_CACHE_LIMIT = 5_000;
-
-function sameBytes(a: Bytes, b: Bytes): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let index = 0; index < a.byteLength; index++) if (a[index] !== b[index]) return false;
-  return true;
-}
 
 export class CardCache {
   private readonly entries = new Map<string, { readonly sealed: Bytes; readonly card: SealedCard }>();

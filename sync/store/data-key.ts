@@ -111,6 +111,13 @@ export async function hmac(key: CryptoKey, message: string): Promise<Bytes> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(message)));
 }
 
+/** Whether two byte arrays hold the same bytes (not constant-time: for cache and index lookups only). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let index = 0; index < a.byteLength; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
 export function base64url(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);

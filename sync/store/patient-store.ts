@@ -24,6 +24,7 @@ import {
   compactPostings,
   INITIAL_POSTINGS,
   POSTINGS_META,
+  postingsStateRow,
   SegmentBuilder,
 } from './postings';
 import type { PostingsState } from './postings';
@@ -82,7 +83,7 @@ async function readPostingsState(db: StoreDatabase): Promise<PostingsState> {
 }
 
 async function writePostingsState(db: StoreDatabase, state: PostingsState): Promise<void> {
-  await db.meta.put({ name: POSTINGS_META, value: new TextEncoder().encode(JSON.stringify(state)) });
+  await db.meta.put(postingsStateRow(state));
 }
 
 export class PatientStore {

@@ -9,7 +9,7 @@
 
 import type { Table } from 'dexie';
 import type { Bytes } from './data-key';
-import { base64url } from './data-key';
+import { base64url, sameBytes } from './data-key';
 import { StoreCorruptError } from './errors';
 
 export const POSTING_BUCKETS = 256;
@@ -38,6 +38,11 @@ export interface PostingsState {
 export const POSTINGS_META = 'postings';
 export const INITIAL_POSTINGS: PostingsState = { next: 1, sinceCompaction: 0 };
 
+/** The `meta` row that holds the segment counter. */
+export function postingsStateRow(state: PostingsState): { name: string; value: Bytes } {
+  return { name: POSTINGS_META, value: new TextEncoder().encode(JSON.stringify(state)) };
+}
+
 export function decodeBase64url(text: string): Bytes {
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = new Uint8Array(binary.length);
@@ -59,27 +64,19 @@ export class SegmentBuilder {
     }
   }
 
-  get empty(): boolean {
-    return this.byTerm.size === 0;
-  }
-
   /** The rows of segment `s`, one per bucket that has terms. */
   rows(s: number): PostingRow[] {
     const buckets = new Map<number, { term: Bytes; keys: Bytes[] }[]>();
-    let size = 0;
     for (const [term, keys] of this.byTerm) {
       const termBytes = decodeBase64url(term);
       if (termBytes.byteLength !== TERM_BYTES) throw new Error('A name term is not 8 bytes');
       const group = { term: termBytes, keys };
-      size += GROUP_HEADER + keys.length * ROW_KEY_BYTES;
       const bucket = termBytes[0] as number;
       const list = buckets.get(bucket);
       if (list === undefined) buckets.set(bucket, [group]);
       else list.push(group);
     }
-    const rows: PostingRow[] = [];
-    for (const [b, groups] of buckets) rows.push({ b, s, data: encodeGroups(groups) });
-    return size === 0 ? [] : rows;
+    return [...buckets].map(([b, groups]) => ({ b, s, data: encodeGroups(groups) }));
   }
 }
 
@@ -102,48 +99,32 @@ function encodeGroups(groups: readonly { term: Bytes; keys: readonly Bytes[] }[]
   return data;
 }
 
-/** Calls `visit` with each group of a row; throws on a truncated row. */
-function forEachGroup(data: Bytes, visit: (term: Bytes, keys: Bytes[]) => void): void {
+/** The groups of a row, in order, as views into it; throws on a truncated row. */
+function* groupsOf(data: Bytes): Generator<{ term: Bytes; keys: () => Bytes[] }> {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let offset = 0;
   while (offset < data.byteLength) {
     if (offset + GROUP_HEADER > data.byteLength) throw new Error('Truncated postings row');
     const term = data.subarray(offset, offset + TERM_BYTES);
-    const count = view.getUint32(offset + TERM_BYTES, true);
-    offset += GROUP_HEADER;
-    const end = offset + count * ROW_KEY_BYTES;
+    const start = offset + GROUP_HEADER;
+    const end = start + view.getUint32(offset + TERM_BYTES, true) * ROW_KEY_BYTES;
     if (end > data.byteLength) throw new Error('Truncated postings row');
-    const keys: Bytes[] = [];
-    for (let at = offset; at < end; at += ROW_KEY_BYTES) keys.push(data.subarray(at, at + ROW_KEY_BYTES));
-    visit(term, keys);
+    // Row keys are sliced out only for the groups a caller wants.
+    yield {
+      term,
+      keys: () => {
+        const keys: Bytes[] = [];
+        for (let at = start; at < end; at += ROW_KEY_BYTES) keys.push(data.subarray(at, at + ROW_KEY_BYTES));
+        return keys;
+      },
+    };
     offset = end;
   }
 }
 
-/** The row keys of `term` in one row (a term has at most one group per row), skipping other groups unread. */
+/** The row keys of `term` in one row (a term has at most one group per row); throws on a truncated row. */
 function findGroup(data: Bytes, term: Bytes): Bytes[] {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let offset = 0;
-  while (offset + GROUP_HEADER <= data.byteLength) {
-    const count = view.getUint32(offset + TERM_BYTES, true);
-    let same = true;
-    for (let index = 0; index < TERM_BYTES; index++) {
-      if (data[offset + index] !== term[index]) {
-        same = false;
-        break;
-      }
-    }
-    const start = offset + GROUP_HEADER;
-    const end = start + count * ROW_KEY_BYTES;
-    if (end > data.byteLength) throw new Error('Truncated postings row');
-    if (same) {
-      const keys: Bytes[] = [];
-      for (let at = start; at < end; at += ROW_KEY_BYTES) keys.push(data.subarray(at, at + ROW_KEY_BYTES));
-      return keys;
-    }
-    offset = end;
-  }
-  if (offset !== data.byteLength) throw new Error('Truncated postings row');
+  for (const group of groupsOf(data)) if (sameBytes(group.term, term)) return group.keys();
   return [];
 }
 
@@ -201,9 +182,9 @@ export async function compactPostings(
     if (rows.length === 0) continue;
     const merged = new Map<string, { term: Bytes; keys: Map<string, Bytes> }>();
     for (const row of rows) {
-      const groups: { term: Bytes; keys: Bytes[] }[] = [];
+      let groups: { term: Bytes; keys: Bytes[] }[];
       try {
-        forEachGroup(row.data, (term, keys) => groups.push({ term, keys }));
+        groups = [...groupsOf(row.data)].map((group) => ({ term: group.term, keys: group.keys() }));
       } catch (error) {
         // Its entries are lost to name search (the rows themselves are intact); reported, not fatal.
         onCorrupt(corruptRow(row, error));

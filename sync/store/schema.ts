@@ -4,8 +4,8 @@
 import { Dexie } from 'dexie';
 import type { Table, Transaction } from 'dexie';
 import type { Bytes } from './data-key';
-import { POSTINGS_META, SegmentBuilder } from './postings';
-import type { PostingRow, PostingsState } from './postings';
+import { postingsStateRow, SegmentBuilder } from './postings';
+import type { PostingRow } from './postings';
 
 /** One patient from one ICB. Only HMACs, ciphertext, the ICB's ODS code and a timestamp. */
 export interface PatientRow {
@@ -87,10 +87,7 @@ export const STORE_MIGRATIONS: readonly StoreMigration[] = [
           row.s = 1;
         });
       await transaction.table('postings').bulkAdd(builder.rows(1));
-      const state: PostingsState = { next: 2, sinceCompaction: 1 };
-      await transaction
-        .table('meta')
-        .put({ name: POSTINGS_META, value: new TextEncoder().encode(JSON.stringify(state)) });
+      await transaction.table('meta').put(postingsStateRow({ next: 2, sinceCompaction: 1 }));
     },
   },
 ];

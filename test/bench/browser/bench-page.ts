@@ -5,7 +5,7 @@ import type { IcbRunResult } from '../../../renderer/src/background-sync/worker-
 import type { Profile } from '../../../sync/provisioning-profile';
 import { mergeSummaries } from '../../../sync/projection';
 import { summaryOfStored } from '../../../sync/pull';
-import { PatientStore, TooManyMatchesError } from '../../../sync/store';
+import { PatientStore, TooManyMatchesError, type SearchHit } from '../../../sync/store';
 import { databaseOf } from '../../../sync/store/patient-store';
 import { dumpIndexedDb } from '../../support/dump-indexeddb';
 
@@ -150,6 +150,14 @@ export interface LatencyResult {
   readonly tooBroad?: number;
 }
 
+/** The top 20 hits, or "type more" when the name is too broad to rank (TooManyMatchesError). */
+function searchOrTypeMore(store: PatientStore, query: string): Promise<SearchHit[] | 'type more'> {
+  return store.search(query, 20).catch((error: unknown) => {
+    if (!(error instanceof TooManyMatchesError)) throw error;
+    return 'type more' as const;
+  });
+}
+
 function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
 }
@@ -174,11 +182,9 @@ async function latencies(
       // Every query from cold: nothing decrypted or hashed by an earlier one is reused.
       store.clearCaches();
       const started = performance.now();
-      const found = await store.search(query, 20).catch((error: unknown) => {
-        if (!(error instanceof TooManyMatchesError)) throw error;
-        tooBroad++;
-        return [];
-      });
+      const answer = await searchOrTypeMore(store, query);
+      if (answer === 'type more') tooBroad++;
+      const found = answer === 'type more' ? [] : answer;
       times.push(performance.now() - started);
       hits += found.length > 0 ? 1 : 0;
       const first = found[0];
@@ -211,9 +217,7 @@ async function latencies(
       if (typed.endsWith(' ')) continue;
       const started = performance.now();
       // A name too broad to rank ("oli") answers "type more" (TooManyMatchesError) without decrypting.
-      await store.search(typed, 20).catch((error: unknown) => {
-        if (!(error instanceof TooManyMatchesError)) throw error;
-      });
+      await searchOrTypeMore(store, typed);
       keystrokes.push(performance.now() - started);
     }
   }
