@@ -21,10 +21,13 @@ import {
 } from './row-codec';
 import {
   COMPACT_AFTER_SEGMENTS,
+  COMPACTED_TIER,
   compactPostings,
   INITIAL_POSTINGS,
+  mergeSegments,
   POSTINGS_META,
   postingsStateRow,
+  segmentsToMerge,
   SegmentBuilder,
 } from './postings';
 import type { PostingsState } from './postings';
@@ -67,6 +70,18 @@ async function markPairsIndexed(db: StoreDatabase): Promise<boolean> {
   });
 }
 
+function isSegmentList(value: unknown): value is [number, number][] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (entry: unknown) =>
+        Array.isArray(entry) &&
+        entry.length === 2 &&
+        entry.every((part: unknown) => Number.isSafeInteger(part) && (part as number) >= 0),
+    )
+  );
+}
+
 async function readPostingsState(db: StoreDatabase): Promise<PostingsState> {
   const row = await db.meta.get(POSTINGS_META);
   if (row === undefined) return INITIAL_POSTINGS;
@@ -76,7 +91,11 @@ async function readPostingsState(db: StoreDatabase): Promise<PostingsState> {
   } catch (error) {
     throw new StoreCorruptError('meta', POSTINGS_META, 'value', { cause: error });
   }
-  if (!Number.isSafeInteger(state?.next) || !Number.isSafeInteger(state?.sinceCompaction)) {
+  if (
+    !Number.isSafeInteger(state?.next) ||
+    !Number.isSafeInteger(state?.sinceCompaction) ||
+    (state?.segments !== undefined && !isSegmentList(state.segments))
+  ) {
     throw new StoreCorruptError('meta', POSTINGS_META, 'value');
   }
   return state as PostingsState;
@@ -183,28 +202,56 @@ export class PatientStore {
     ]);
     const { db } = this;
     const tables = [db.patients, db.bodies, db.checkpoints, db.quarantine, db.postings, db.meta];
-    const compact = await db.transaction('rw', tables, async () => {
+    const after = await db.transaction('rw', tables, async (): Promise<'compact' | 'merge' | undefined> => {
       if (deleteKeys.length > 0) await this.deletePatients(deleteKeys);
-      let segments = 0;
+      let state: PostingsState | undefined;
       if (encoded.length > 0) {
         // The commit's name terms go to one new postings segment; the rows record it, so entries of
         // earlier segments for the same rows are known to be stale.
-        const state = await readPostingsState(db);
-        const s = state.next;
+        const before = await readPostingsState(db);
+        const s = before.next;
         const postings = new SegmentBuilder();
         for (const entry of encoded) postings.add(entry.row.k, entry.nameTerms);
         await db.patients.bulkPut(encoded.map((entry) => ({ ...entry.row, s })));
         await db.bodies.bulkPut(encoded.map((entry) => entry.body));
         await db.postings.bulkAdd(postings.rows(s));
-        segments = state.sinceCompaction + 1;
-        await writePostingsState(db, { next: s + 1, sinceCompaction: segments });
+        state = {
+          next: s + 1,
+          sinceCompaction: before.sinceCompaction + 1,
+          ...(before.segments === undefined ? {} : { segments: [...before.segments, [s, 0] as const] }),
+        };
+        await writePostingsState(db, state);
       }
       if (quarantineRows.length > 0) await db.quarantine.bulkAdd(quarantineRows);
       if (checkpoint === undefined) await db.checkpoints.delete(icb);
       else await db.checkpoints.put({ icb, value: checkpoint });
-      return segments >= COMPACT_AFTER_SEGMENTS;
+      if (state === undefined) return undefined;
+      if (state.sinceCompaction >= COMPACT_AFTER_SEGMENTS || state.segments === undefined) return 'compact';
+      return segmentsToMerge(state) === undefined ? undefined : 'merge';
     });
-    if (compact) await this.compactPostings();
+    if (after === 'compact') await this.compactPostings();
+    if (after === 'merge') await this.mergePostings();
+  }
+
+  /** Merges the newest tier of postings segments into the next tier, as long as one is full. */
+  private async mergePostings(): Promise<void> {
+    const { db } = this;
+    for (;;) {
+      const merged = await db.transaction('rw', [db.postings, db.meta], async () => {
+        const state = await readPostingsState(db);
+        const merge = segmentsToMerge(state);
+        if (merge === undefined) return false;
+        await mergeSegments(db.postings, merge.segments, state.next, this.reportCorrupt);
+        const kept = (state.segments ?? []).filter(([s]) => !merge.segments.includes(s));
+        await writePostingsState(db, {
+          next: state.next + 1,
+          sinceCompaction: state.sinceCompaction,
+          segments: [...kept, [state.next, merge.tier + 1]],
+        });
+        return true;
+      });
+      if (!merged) return;
+    }
   }
 
   /**
@@ -220,7 +267,11 @@ export class PatientStore {
         liveSince.set(row.k, row.s);
       });
       await compactPostings(db.postings, liveSince, state.next, this.reportCorrupt);
-      await writePostingsState(db, { next: state.next + 1, sinceCompaction: 0 });
+      await writePostingsState(db, {
+        next: state.next + 1,
+        sinceCompaction: 0,
+        segments: [[state.next, COMPACTED_TIER]],
+      });
     });
   }
 

@@ -99,6 +99,8 @@ export class StoreDatabase extends Dexie {
   declare quarantine: Table<QuarantineRow, number>;
   declare meta: Table<MetaRow, string>;
   declare postings: Table<PostingRow, [number, number]>;
+  /** The IDBKeyRange of the database's IndexedDB, for the raw requests of the search hot path. */
+  keyRange: typeof IDBKeyRange = globalThis.IDBKeyRange;
 }
 
 export interface DatabaseOptions {
@@ -136,6 +138,7 @@ export function createDatabase(
   migrations: readonly StoreMigration[] = STORE_MIGRATIONS,
 ): StoreDatabase {
   const db = new StoreDatabase(name, { ...dexieOptions(options), autoOpen: false });
+  if (options.IDBKeyRange !== undefined) db.keyRange = options.IDBKeyRange;
   applyMigrations(db, migrations);
   return db;
 }

@@ -6,7 +6,7 @@ import type { CardCache } from './card-cache';
 import { StoreCorruptError, TooManyMatchesError } from './errors';
 import { foldText, lookupPairPrefix, lookupPrefix, pairKey } from './normalise';
 import type { SealedCard } from './row-codec';
-import { lookupPostings } from './postings';
+import { lookupPostings, requested } from './postings';
 import { decodeCard } from './row-codec';
 import type { PatientRow, StoreDatabase } from './schema';
 import type { SearchHit } from './types';
@@ -45,64 +45,63 @@ function intersect(sets: readonly (readonly string[])[]): string[] {
   return [...new Set(smallest)].filter((key) => others.every((set) => set.has(key)));
 }
 
+/** The decrypted card of `row`, or undefined when the row is absent, stale or fails authentication. */
+async function openCard(
+  context: SearchContext,
+  row: PatientRow | undefined,
+  listedIn?: ReadonlyMap<string, number>,
+): Promise<{ row: PatientRow; card: SealedCard } | undefined> {
+  if (row === undefined) return undefined;
+  if (listedIn !== undefined && row.s > (listedIn.get(row.k) ?? Infinity)) return undefined;
+  const cached = context.cards.get(row.k, row.card);
+  if (cached !== undefined) return { row, card: cached };
+  try {
+    const card = await decodeCard(context.dataKey, row);
+    context.cards.set(row.k, row.card, card);
+    return { row, card };
+  } catch (error) {
+    if (!(error instanceof StoreCorruptError)) throw error;
+    context.reportCorrupt(error);
+    return undefined;
+  }
+}
+
 /**
  * Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped. `listedIn` gives,
  * for keys found through name postings, the oldest segment that listed them: a row written again after it
- * no longer carries that term, and is skipped without being decrypted.
+ * no longer carries that term, and is skipped without being decrypted. The gets are raw IndexedDB requests
+ * in one read-only transaction, each row's card decrypted as soon as it arrives: a name's candidates (about
+ * 80 at 100,000 patients) then cost one get each (about 60 us) with the decryptions overlapping them,
+ * where a bulkGet followed by the decryptions took the sum of both.
  */
-export async function loadCards(
+async function loadCards(
   context: SearchContext,
   keys: readonly string[],
   listedIn?: ReadonlyMap<string, number>,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
-  return openCards(context, await context.db.patients.bulkGet(keys.slice(0, MAX_CANDIDATES)), listedIn);
-}
-
-/** Rows whose index `index` holds `term`, read in one request, with their decrypted cards. */
-function loadIndexed(
-  context: SearchContext,
-  index: 'nhs' | 'postcodes' | 'dob',
-  term: string,
-): Promise<{ row: PatientRow; card: SealedCard }[]> {
-  return context.db.patients
-    .where(index)
-    .equals(term)
-    .limit(MAX_CANDIDATES)
-    .toArray()
-    .then((rows) => openCards(context, rows));
-}
-
-async function openCards(
-  context: SearchContext,
-  rows: readonly (PatientRow | undefined)[],
-  listedIn?: ReadonlyMap<string, number>,
-): Promise<{ row: PatientRow; card: SealedCard }[]> {
+  const store = context.db.backendDB().transaction('patients', 'readonly').objectStore('patients');
   const loaded = await Promise.all(
-    rows.map(async (row) => {
-      if (row === undefined) return undefined;
-      if (listedIn !== undefined && row.s > (listedIn.get(row.k) ?? Infinity)) return undefined;
-      const cached = context.cards.get(row.k, row.card);
-      if (cached !== undefined) return { row, card: cached };
-      try {
-        const card = await decodeCard(context.dataKey, row);
-        context.cards.set(row.k, row.card, card);
-        return { row, card };
-      } catch (error) {
-        if (!(error instanceof StoreCorruptError)) throw error;
-        context.reportCorrupt(error);
-        return undefined;
-      }
+    keys.slice(0, MAX_CANDIDATES).map(async (key) => {
+      const row = (await requested(store.get(key))) as PatientRow | undefined;
+      return openCard(context, row, listedIn);
     }),
   );
   return loaded.filter((entry) => entry !== undefined);
 }
 
-function compareNames(a: SealedCard, b: SealedCard): number {
-  return (
-    foldText(a.card.displayName).localeCompare(foldText(b.card.displayName), 'en-GB') ||
-    (a.card.birthDate ?? '').localeCompare(b.card.birthDate ?? '')
-  );
+/** Rows whose index `index` holds `term`, read in one request, with their decrypted cards. */
+async function loadIndexed(
+  context: SearchContext,
+  index: 'nhs' | 'postcodes' | 'dob',
+  term: string,
+): Promise<{ row: PatientRow; card: SealedCard }[]> {
+  const rows = await context.db.patients.where(index).equals(term).limit(MAX_CANDIDATES).toArray();
+  const loaded = await Promise.all(rows.map((row) => openCard(context, row)));
+  return loaded.filter((entry) => entry !== undefined);
 }
+
+/** One collator for every comparison: `localeCompare` with a locale builds one per call. */
+const collator = new Intl.Collator('en-GB');
 
 /** Merges candidates into hits (same NHS number = same person), best rank first, then by name. */
 export function mergeHits(candidates: readonly Candidate[], limit: number): SearchHit[] {
@@ -116,9 +115,18 @@ export function mergeHits(candidates: readonly Candidate[], limit: number): Sear
   const ranked = [...groups.values()].map((group) => {
     const newestFirst = [...group].sort((a, b) => b.row.refreshedAt - a.row.refreshedAt);
     const best = newestFirst[0] as Candidate;
-    return { best, rank: Math.min(...group.map((entry) => entry.rank)), group: newestFirst };
+    return {
+      best,
+      rank: Math.min(...group.map((entry) => entry.rank)),
+      group: newestFirst,
+      // Folded once here rather than in every comparison of the sort.
+      name: foldText(best.card.card.displayName),
+      birthDate: best.card.card.birthDate ?? '',
+    };
   });
-  ranked.sort((a, b) => a.rank - b.rank || compareNames(a.best.card, b.best.card));
+  ranked.sort(
+    (a, b) => a.rank - b.rank || collator.compare(a.name, b.name) || a.birthDate.localeCompare(b.birthDate),
+  );
   return ranked.slice(0, limit).map(({ best, group }): SearchHit => {
     const card = best.card.card;
     return {
@@ -189,9 +197,7 @@ export async function searchByNameTokens(
       pair !== undefined
         ? [await context.indexer.term('pair', pair)]
         : await Promise.all(prefixes.map((prefix) => context.indexer.term('name', prefix)));
-    const lists = await db.transaction('r', db.postings, () =>
-      Promise.all(terms.map((term) => lookupPostings(db.postings, term, context.reportCorrupt))),
-    );
+    const lists = await lookupPostings(db.backendDB(), db.keyRange, terms, context.reportCorrupt);
     // A row must be listed under every term; it is live for all of them from the oldest listing on.
     const listedIn = new Map<string, number>();
     for (const key of intersect(lists.map((list) => [...list.keys()]))) {

@@ -20,6 +20,8 @@ const chromiumArgs = [
   '--enable-precise-memory-info',
 ];
 
+const KEPT_PROFILE_PORT = 47_813;
+
 async function buildPage(outDir: string): Promise<void> {
   await build({
     configFile: false,
@@ -29,7 +31,7 @@ async function buildPage(outDir: string): Promise<void> {
   });
 }
 
-function serveStatic(dir: string): Promise<Server> {
+function serveStatic(dir: string, port: number): Promise<Server> {
   const types: Record<string, string> = {
     '.html': 'text/html',
     '.js': 'text/javascript',
@@ -52,7 +54,7 @@ function serveStatic(dir: string): Promise<Server> {
     );
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       resolve(server);
     }),
   );
@@ -65,11 +67,16 @@ export interface BenchPage {
   close(): Promise<void>;
 }
 
-export async function openBenchPage(): Promise<BenchPage> {
+/**
+ * `keepProfile`: a browser profile directory to use and leave in place (a store cached once, measured again
+ * after a change); by default a fresh one, deleted on close.
+ */
+export async function openBenchPage(keepProfile?: string): Promise<BenchPage> {
   const pageDir = mkdtempSync(join(tmpdir(), 'kerbside-bench-page-'));
-  const userDataDir = mkdtempSync(join(tmpdir(), 'kerbside-bench-profile-'));
+  const userDataDir = keepProfile ?? mkdtempSync(join(tmpdir(), 'kerbside-bench-profile-'));
   await buildPage(pageDir);
-  const server = await serveStatic(pageDir);
+  // A kept profile's stores belong to the page's origin, so its port stays the same from run to run.
+  const server = await serveStatic(pageDir, keepProfile === undefined ? 0 : KEPT_PROFILE_PORT);
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.KERBSIDE_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -87,7 +94,7 @@ export async function openBenchPage(): Promise<BenchPage> {
       await context.close();
       server.close();
       rmSync(pageDir, { recursive: true, force: true });
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (keepProfile === undefined) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

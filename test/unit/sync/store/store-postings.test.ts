@@ -4,7 +4,16 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PatientStore } from '../../../../sync/store';
 import { databaseOf } from '../../../../sync/store/patient-store';
-import { COMPACT_AFTER_SEGMENTS, POSTINGS_META } from '../../../../sync/store/postings';
+import {
+  COMPACT_AFTER_SEGMENTS,
+  COMPACTED_TIER,
+  MERGE_FANOUT,
+  POSTING_BUCKETS,
+  POSTINGS_META,
+  postingsStateRow,
+  segmentsToMerge,
+} from '../../../../sync/store/postings';
+import type { PostingsState } from '../../../../sync/store/postings';
 import { OpenStores, patientWrite, uniqueName } from './store-fixtures';
 
 const stores = new OpenStores();
@@ -19,9 +28,26 @@ async function names(store: PatientStore, query: string): Promise<string[]> {
   return (await store.searchByName(query, undefined, 100)).map((hit) => hit.displayName).sort();
 }
 
-async function postingsState(store: PatientStore): Promise<{ next: number; sinceCompaction: number }> {
+async function postingsState(store: PatientStore): Promise<PostingsState> {
   const row = await databaseOf(store).meta.get(POSTINGS_META);
-  return JSON.parse(new TextDecoder().decode(row?.value)) as { next: number; sinceCompaction: number };
+  return JSON.parse(new TextDecoder().decode(row?.value)) as PostingsState;
+}
+
+async function segmentsInTable(store: PatientStore): Promise<Set<number>> {
+  return new Set((await databaseOf(store).postings.toArray()).map((row) => row.s));
+}
+
+/** Commits one patient per step, `p<step>` named "Bob Step<step>". */
+async function commitSteps(store: PatientStore, from: number, to: number): Promise<void> {
+  for (let step = from; step < to; step++) {
+    await store.commit({
+      icb: 'QWE',
+      upserts: [patientWrite({ patientId: `p${step}`, given: 'Bob', family: `Step${step}` })],
+      deletes: [],
+      quarantine: [],
+      checkpoint: step,
+    });
+  }
 }
 
 describe('name postings', () => {
@@ -54,15 +80,84 @@ describe('name postings', () => {
         checkpoint: step,
       });
     }
-    // Commits took segments 1 to the limit; the compaction took the next one.
-    expect(await postingsState(store)).toEqual({ next: COMPACT_AFTER_SEGMENTS + 2, sinceCompaction: 0 });
-    expect(new Set((await databaseOf(store).postings.toArray()).map((row) => row.s))).toEqual(
-      new Set([COMPACT_AFTER_SEGMENTS + 1]),
-    );
+    // The compaction took the last segment number, and its segment is the only one left.
+    const state = await postingsState(store);
+    expect(state).toEqual({
+      next: state.next,
+      sinceCompaction: 0,
+      segments: [[state.next - 1, COMPACTED_TIER]],
+    });
+    expect(await segmentsInTable(store)).toEqual(new Set([state.next - 1]));
     expect(await names(store, 'bob')).toHaveLength(5);
     expect(await names(store, `bob step${COMPACT_AFTER_SEGMENTS - 1}`)).toEqual([
       `Bob Step${COMPACT_AFTER_SEGMENTS - 1}`,
     ]);
+  });
+
+  it('merges every full tier of segments into one of the next tier, and still finds everyone', async () => {
+    const store = await stores.open({ name: uniqueName('tiers') });
+    const commits = MERGE_FANOUT * MERGE_FANOUT + 3;
+    await commitSteps(store, 0, commits);
+    const state = await postingsState(store);
+    // 67 commits: one segment of tier 2 (64 commits) and three of tier 0; no tier 1 left over.
+    expect(state.segments?.map(([, tier]) => tier)).toEqual([2, 0, 0, 0]);
+    expect(state.sinceCompaction).toBe(commits);
+    expect(await segmentsInTable(store)).toEqual(new Set(state.segments?.map(([s]) => s)));
+    // A commit's rows hold a whole bucket; a merged segment's rows only a fine part of one.
+    const commitSegments = new Set(state.segments?.filter(([, tier]) => tier === 0).map(([s]) => s));
+    for (const row of await databaseOf(store).postings.toArray()) {
+      expect(row.b < POSTING_BUCKETS, `${row.b}/${row.s}`).toBe(commitSegments.has(row.s));
+    }
+    expect(await names(store, 'bob')).toHaveLength(commits);
+    for (const step of [0, 9, 63, 64, 66]) {
+      expect(await names(store, `bob step${step}`)).toEqual([`Bob Step${step}`]);
+    }
+  });
+
+  it('merges a run longer than the fan-out whole (a merge the app did not live to do)', () => {
+    const run = Array.from({ length: MERGE_FANOUT + 1 }, (_, index): [number, number] => [index + 2, 0]);
+    expect(segmentsToMerge({ next: 20, sinceCompaction: 9, segments: [[1, 1], ...run] })).toEqual({
+      segments: run.map(([s]) => s),
+      tier: 0,
+    });
+    expect(segmentsToMerge({ next: 20, sinceCompaction: 7, segments: run.slice(2) })).toBeUndefined();
+    expect(
+      segmentsToMerge({ next: 20, sinceCompaction: 0, segments: [[5, COMPACTED_TIER]] }),
+    ).toBeUndefined();
+  });
+
+  it('compacts at the next commit a store whose postings state lists no segments (written before tiers)', async () => {
+    const store = await stores.open({ name: uniqueName('legacy') });
+    await commitSteps(store, 0, 3);
+    await databaseOf(store).meta.put(postingsStateRow({ next: 4, sinceCompaction: 3 }));
+    await commitSteps(store, 3, 4);
+    const state = await postingsState(store);
+    expect(state.segments).toEqual([[state.next - 1, COMPACTED_TIER]]);
+    expect(await segmentsInTable(store)).toEqual(new Set([state.next - 1]));
+    expect(await names(store, 'bob')).toHaveLength(4);
+  });
+
+  it('reports a damaged row met while merging a tier and keeps every other entry', async () => {
+    const corrupt: string[] = [];
+    const store = await stores.open({
+      name: uniqueName('merge-damaged'),
+      onCorruptRow: (error) => corrupt.push(`${error.table}:${error.key}`),
+    });
+    await commitSteps(store, 0, MERGE_FANOUT - 1);
+    const db = databaseOf(store);
+    const [newest] = (await postingsState(store)).segments?.at(-1) ?? [];
+    const victim = (await db.postings.toArray()).find((row) => row.s === newest);
+    if (victim === undefined) throw new Error('no row in the newest segment');
+    await db.postings.put({ ...victim, data: new Uint8Array([9, 9, 9]) });
+    corrupt.length = 0;
+    await commitSteps(store, MERGE_FANOUT - 1, MERGE_FANOUT);
+    expect(corrupt).toEqual([`postings:${victim.b}/${victim.s}`]);
+    expect((await postingsState(store)).segments?.map(([, tier]) => tier)).toEqual([1]);
+    // Only the patient of the damaged commit can lose entries; every other one is found by name.
+    for (let step = 0; step < MERGE_FANOUT; step++) {
+      if (step === MERGE_FANOUT - 2) continue;
+      expect(await names(store, `bob step${step}`)).toEqual([`Bob Step${step}`]);
+    }
   });
 
   it('refuses a postings state it cannot read, without losing the rows', async () => {
@@ -114,14 +209,16 @@ describe('name postings', () => {
         { maxLength: 4 },
       ),
       deletes: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 2 }),
-      compact: fc.boolean(),
+      // Compacting rarely, so that most runs reach a merge of a full tier first.
+      compact: fc.integer({ min: 0, max: 9 }).map((draw) => draw === 0),
     });
     const query = fc
       .tuple(fc.constantFrom(...GIVEN, ...FAMILY), fc.constantFrom(...GIVEN, ...FAMILY, ''))
       .map(([a, b]) => `${a.slice(0, 3)} ${b}`.trim().toLowerCase());
     await fc.assert(
       fc.asyncProperty(
-        fc.array(step, { minLength: 1, maxLength: 6 }),
+        // Up to 20 commits, so that tiers of MERGE_FANOUT segments are merged in some runs.
+        fc.array(step, { minLength: 1, maxLength: 20 }),
         fc.array(query, { minLength: 1, maxLength: 4 }),
         async (steps, queries) => {
           const local = new OpenStores();
