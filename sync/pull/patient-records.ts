@@ -31,7 +31,13 @@ export function buildPatientWrite(
   return {
     icb: icb.odsCode,
     patientId,
-    keys: { nhsNumber: demographics.nhsNumber, names, birthDate: demographics.birthDate, postcodes },
+    keys: {
+      nhsNumber: demographics.nhsNumber,
+      names,
+      birthDate: demographics.birthDate,
+      postcodes,
+      usualName: { given: primaryName?.given[0], family: primaryName?.family },
+    },
     card: {
       displayName: primaryName?.text ?? 'Name not recorded',
       birthDate: demographics.birthDate,

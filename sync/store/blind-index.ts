@@ -5,6 +5,7 @@ import { base64url, hmac } from './data-key';
 import {
   namePairs,
   nameTokens,
+  usualPair,
   normaliseBirthDate,
   normalisePostcode,
   normaliseValidNhsNumber,
@@ -25,6 +26,8 @@ export interface IndexTerms {
   readonly postcodes: string[];
   /** The name tokens (not prefixes), kept inside the encrypted card to verify and rank matches. */
   readonly tokens: string[];
+  /** The pair term of the usual name (first given and family), indexed on the row itself. */
+  readonly usualPair?: string;
 }
 
 export class BlindIndexer {
@@ -61,13 +64,18 @@ export class BlindIndexer {
       if (postcode.full !== undefined) postcodeTerms.add(postcode.full);
       postcodeTerms.add(postcode.district);
     }
-    const [nhs, dob, names, pairs, postcodes] = await Promise.all([
+    const usual =
+      keys.usualName?.given === undefined || keys.usualName.family === undefined
+        ? undefined
+        : usualPair(keys.usualName.given, keys.usualName.family);
+    const [nhs, dob, names, pairs, postcodes, usualTerm] = await Promise.all([
       nhsNumber === undefined ? undefined : this.term('nhs', nhsNumber),
       birthDate === undefined ? undefined : this.term('dob', birthDate),
       Promise.all([...prefixes].map((prefix) => this.term('name', prefix))),
       // Pair terms share the `names` index: the HMAC's domain keeps them apart from single-token terms.
       Promise.all(namePairs(tokens).map((pair) => this.term('pair', pair))),
       Promise.all([...postcodeTerms].map((postcode) => this.term('pc', postcode))),
+      usual === undefined ? undefined : this.term('pair', usual),
     ]);
     return {
       ...(nhs === undefined ? {} : { nhs }),
@@ -75,6 +83,7 @@ export class BlindIndexer {
       names: [...new Set([...names, ...pairs])],
       postcodes: [...new Set(postcodes)],
       tokens,
+      ...(usualTerm === undefined ? {} : { usualPair: usualTerm }),
     };
   }
 

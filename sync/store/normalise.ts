@@ -122,6 +122,20 @@ export function namePairs(tokens: readonly string[]): string[] {
   return [...pairs];
 }
 
+/**
+ * The name-pair term text of a patient's usual name ("Oliver James Smith": "olive smith"), as a query of
+ * the first given name and the family name looks it up; undefined when the two cannot be paired.
+ */
+export function usualPair(given: string, family: string): string | undefined {
+  // The first token of each that a pair can hold ("O'Brien" pairs by "brien", as a query of it does).
+  const first = queryTokens(given).find(pairable);
+  const last = queryTokens(family).find(pairable);
+  if (first === undefined || last === undefined) return undefined;
+  // As queryPair: a token that is a prefix of the other is not looked up by a pair.
+  if (first.startsWith(last) || last.startsWith(first)) return undefined;
+  return pairKey(lookupPairPrefix(first) as string, lookupPairPrefix(last) as string);
+}
+
 /** The prefix a query token is paired by (5 characters, else 3), or undefined when it cannot be paired. */
 export function lookupPairPrefix(token: string): string | undefined {
   if (!pairable(token)) return undefined;

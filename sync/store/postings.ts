@@ -186,17 +186,17 @@ export function requested<T>(request: IDBRequest<T>): Promise<T> {
 
 /**
  * For each of `terms`, the row keys holding it, each with the newest segment that listed it. An entry from a
- * segment older than the row's own `s` is stale (the row was written again since); callers drop those. One
- * read-only transaction of raw IndexedDB requests: this is on every keystroke of a name, and Dexie's
- * transaction and promise wrapping cost about 1 ms of the 3 ms it took at 100,000 patients.
+ * segment older than the row's own `s` is stale (the row was written again since); callers drop those.
+ * `store` is the postings store of the caller's read-only transaction, read with raw IndexedDB requests:
+ * this is on every keystroke of a name, and Dexie's transaction and promise wrapping cost about 1 ms of the
+ * 3 ms it took at 100,000 patients.
  */
 export async function lookupPostings(
-  db: IDBDatabase,
+  store: IDBObjectStore,
   keyRange: typeof IDBKeyRange,
   terms: readonly string[],
   onCorrupt: (error: StoreCorruptError) => void,
 ): Promise<Map<string, number>[]> {
-  const store = db.transaction('postings', 'readonly').objectStore('postings');
   const termBytes = terms.map(decodeBase64url);
   // A commit's rows of the term's bucket, and the one part of each merged segment's that can hold it.
   const reads = termBytes.map((bytes) =>

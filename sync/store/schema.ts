@@ -16,6 +16,11 @@ export interface PatientRow {
   readonly nhs?: string;
   readonly dob?: string;
   readonly postcodes: string[];
+  /**
+   * The name-pair term of the usual name (also in the postings): indexed here so that a search by first
+   * name and family name reads its usual candidates, cards included, in one request instead of one get each.
+   */
+  readonly pair?: string;
   /** Sealed card JSON (uncompressed): the result-list card, the patient id and the name tokens. */
   readonly card: Bytes;
   /** The postings segment that holds this row's name terms; entries in older segments are stale. */
@@ -88,6 +93,13 @@ export const STORE_MIGRATIONS: readonly StoreMigration[] = [
         });
       await transaction.table('postings').bulkAdd(builder.rows(1));
       await transaction.table('meta').put(postingsStateRow({ next: 2, sinceCompaction: 1 }));
+    },
+  },
+  {
+    version: 3,
+    description: 'the usual name pair term indexed on the patient row (rows written before have none)',
+    stores: {
+      patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, pair',
     },
   },
 ];

@@ -22,7 +22,7 @@ const latest = STORE_MIGRATIONS.at(-1)?.version ?? 0;
 const testNextVersion: StoreMigration = {
   version: latest + 1,
   description: 'test only: index patients by a schema tag',
-  stores: { patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, tag' },
+  stores: { patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, pair, tag' },
   upgrade: async (transaction: Transaction) => {
     await transaction
       .table('patients')
@@ -89,7 +89,7 @@ describe('store migrations', () => {
     const raw = createDatabase(name, fakeDatabase);
     databases.push(raw);
     await raw.open();
-    expect(raw.verno).toBe(2);
+    expect(raw.verno).toBe(latest);
     const rows = await raw.patients.toArray();
     expect(rows.map((row) => [row.s, 'names' in row])).toEqual([
       [1, false],

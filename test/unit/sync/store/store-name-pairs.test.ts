@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PatientStore, SearchHit } from '../../../../sync/store';
 import { databaseOf } from '../../../../sync/store/patient-store';
-import { lookupPairPrefix, namePairs, pairKey } from '../../../../sync/store/normalise';
+import { lookupPairPrefix, namePairs, pairKey, usualPair } from '../../../../sync/store/normalise';
 import { OpenStores, patientWrite, uniqueName, validNhsNumber } from './store-fixtures';
 
 const GIVEN = ['John', 'Johnny', 'Jonathan', 'Joan', 'Mary', 'Marianne', 'Siân', 'Li', 'Anne', 'Ann'];
@@ -53,6 +53,15 @@ describe('name-pair terms', () => {
     expect(lookupPairPrefix('jo')).toBeUndefined();
     expect(lookupPairPrefix('smit')).toBe('smi');
     expect(lookupPairPrefix('smithson')).toBe('smith');
+  });
+
+  it('gives the usual name the pair term a query of its first given and family name looks up', () => {
+    expect(usualPair('Oliver James', 'Smith')).toBe(pairKey('olive', 'smith'));
+    expect(usualPair('Mary', "O'Brien")).toBe(pairKey('mar', 'brien'));
+    expect(usualPair('Zoë', 'Lee')).toBe(pairKey('zoe', 'lee'));
+    expect(usualPair('Li', 'Wei')).toBeUndefined();
+    expect(usualPair('Ann', 'Annabel')).toBeUndefined();
+    expect(usualPair('', 'Smith')).toBeUndefined();
   });
 
   it('finds John Smith by "smith john", "john smi" and "jon smith" as the token intersection does', async () => {

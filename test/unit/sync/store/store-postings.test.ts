@@ -160,6 +160,50 @@ describe('name postings', () => {
     }
   });
 
+  it('finds patients by their usual name through the row index, and by other names through the postings', async () => {
+    const store = await stores.open({ name: uniqueName('usual') });
+    await store.commit({
+      icb: 'QWE',
+      upserts: [
+        patientWrite({ patientId: 'p1', given: 'Oliver', family: 'Smith' }),
+        // Oliver only as a middle name: found through the postings, not the usual-name index.
+        patientWrite({
+          patientId: 'p2',
+          given: 'James',
+          family: 'Smith',
+          extraNames: ['James Oliver Smith'],
+        }),
+      ],
+      deletes: [],
+      quarantine: [],
+      checkpoint: 1,
+    });
+    const db = databaseOf(store);
+    expect((await db.patients.toArray()).filter((row) => row.pair !== undefined)).toHaveLength(2);
+    expect(await names(store, 'oliver smith')).toEqual(['James Smith', 'Oliver Smith']);
+    // Without the postings, the usual-name index alone still answers for the usual name.
+    await db.postings.clear();
+    expect(await names(store, 'oliver smith')).toEqual(['Oliver Smith']);
+    expect(await names(store, 'smith oliver')).toEqual(['Oliver Smith']);
+  });
+
+  it('finds a row written before the usual-name index (no pair term) through the postings', async () => {
+    const store = await stores.open({ name: uniqueName('no-pair') });
+    await store.commit({
+      icb: 'QWE',
+      upserts: [patientWrite({ patientId: 'p1', given: 'Annabel', family: 'Older' })],
+      deletes: [],
+      quarantine: [],
+      checkpoint: 1,
+    });
+    const db = databaseOf(store);
+    const [row] = await db.patients.toArray();
+    if (row?.pair === undefined) throw new Error('the row has no pair term');
+    const { pair: _pair, ...withoutPair } = row;
+    await db.patients.put(withoutPair);
+    expect(await names(store, 'annabel older')).toEqual(['Annabel Older']);
+  });
+
   it('refuses a postings state it cannot read, without losing the rows', async () => {
     const name = uniqueName('corrupt');
     const store = await stores.open({ name });
