@@ -75,6 +75,9 @@ export class PullEngine {
           async (icb) => [icb.odsCode, await this.runIcb(icb, controller.signal)] as const,
         ),
       );
+      // The run's commits each added a postings segment; merging them now keeps name searches to a few
+      // reads without holding up the commits while they ran.
+      await this.options.store.mergePostings();
       return new Map(outcomes);
     } finally {
       this.controller = undefined;

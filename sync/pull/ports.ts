@@ -43,4 +43,6 @@ export interface LocalStore {
   readRecords(icb: string, patientIds: readonly string[]): Promise<Map<string, StoredRecord>>;
   patientIdsFor(icb: string): Promise<Set<string>>;
   purgeIcb(icb: string): Promise<void>;
+  /** Index upkeep after a run's commits (merging name postings); the store's data does not change. */
+  mergePostings(): Promise<void>;
 }

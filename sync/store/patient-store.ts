@@ -202,7 +202,7 @@ export class PatientStore {
     ]);
     const { db } = this;
     const tables = [db.patients, db.bodies, db.checkpoints, db.quarantine, db.postings, db.meta];
-    const after = await db.transaction('rw', tables, async (): Promise<'compact' | 'merge' | undefined> => {
+    const compact = await db.transaction('rw', tables, async () => {
       if (deleteKeys.length > 0) await this.deletePatients(deleteKeys);
       let state: PostingsState | undefined;
       if (encoded.length > 0) {
@@ -225,23 +225,26 @@ export class PatientStore {
       if (quarantineRows.length > 0) await db.quarantine.bulkAdd(quarantineRows);
       if (checkpoint === undefined) await db.checkpoints.delete(icb);
       else await db.checkpoints.put({ icb, value: checkpoint });
-      if (state === undefined) return undefined;
-      if (state.sinceCompaction >= COMPACT_AFTER_SEGMENTS || state.segments === undefined) return 'compact';
-      return segmentsToMerge(state) === undefined ? undefined : 'merge';
+      return (
+        state !== undefined &&
+        (state.sinceCompaction >= COMPACT_AFTER_SEGMENTS || state.segments === undefined)
+      );
     });
-    if (after === 'compact') await this.compactPostings();
-    if (after === 'merge') await this.mergePostings();
+    if (compact) await this.compactPostings();
   }
 
-  /** Merges the newest tier of postings segments into the next tier, as long as one is full. */
-  private async mergePostings(): Promise<void> {
+  /**
+   * Merges the newest run of postings segments of one tier into one of the next, as long as a run of
+   * `MERGE_FANOUT` is there: the pull engine calls it when a run ends. Each merge is one transaction.
+   */
+  async mergePostings(): Promise<void> {
     const { db } = this;
     for (;;) {
       const merged = await db.transaction('rw', [db.postings, db.meta], async () => {
         const state = await readPostingsState(db);
         const merge = segmentsToMerge(state);
         if (merge === undefined) return false;
-        await mergeSegments(db.postings, merge.segments, state.next, this.reportCorrupt);
+        await mergeSegments(db.postings, merge.segments, merge.tier, state.next, this.reportCorrupt);
         const kept = (state.segments ?? []).filter(([s]) => !merge.segments.includes(s));
         await writePostingsState(db, {
           next: state.next + 1,

@@ -5,7 +5,9 @@
 // commit adds a segment, and compaction merges them, dropping the entries of rows written again since.
 // Between compactions, segments are merged in tiers (as a log-structured merge tree does): every
 // `MERGE_FANOUT` segments of one tier become one segment of the next, so a name lookup reads a few rows
-// per bucket (three after a first pre-cache of 100,000 patients) instead of one per commit. Merged and
+// per bucket instead of one per commit. Merges run when a pull run ends (`PatientStore.mergePostings`),
+// not after each commit, where they held up every worker's next commit (a 100,000-patient pre-cache took
+// 14 s longer); within a run, the compaction every `COMPACT_AFTER_SEGMENTS` commits bounds them. Merged and
 // compacted segments split each bucket into `FINE_PARTS` rows by the term's second byte: Chromium reads a
 // row of 160 KB (a compacted bucket at 100,000 patients) in 2.6 ms at p50 and 6.3 ms at p95, one of 20 KB
 // in 0.6 ms.
@@ -13,14 +15,14 @@
 // Binary row format (hand-written: no library encodes this, and it is read on every name search):
 // groups of [term: 8 bytes][count: u32 LE][count row keys: 32 bytes each].
 
-import type { Table } from 'dexie';
+import type { Collection, Table } from 'dexie';
 import type { Bytes } from './data-key';
 import { base64url, sameBytes } from './data-key';
 import { StoreCorruptError } from './errors';
 
 export const POSTING_BUCKETS = 256;
 /** Rows a bucket of a merged or compacted segment is split into. */
-export const FINE_PARTS = 16;
+export const FINE_PARTS = 8;
 const TERM_BYTES = 8;
 const ROW_KEY_BYTES = 32;
 const GROUP_HEADER = TERM_BYTES + 4;
@@ -58,8 +60,11 @@ export interface PostingsState {
 export const POSTINGS_META = 'postings';
 export const INITIAL_POSTINGS: PostingsState = { next: 1, sinceCompaction: 0, segments: [] };
 
-/** The newest run of segments of one tier, once it has `MERGE_FANOUT` or more: what to merge next. */
-export function segmentsToMerge(state: PostingsState): { segments: number[]; tier: number } | undefined {
+/** The newest run of segments of one tier, once it has `fanout` or more: what to merge next. */
+export function segmentsToMerge(
+  state: PostingsState,
+  fanout = MERGE_FANOUT,
+): { segments: number[]; tier: number } | undefined {
   const listed = state.segments ?? [];
   const last = listed.at(-1);
   if (last === undefined || last[1] >= COMPACTED_TIER) return undefined;
@@ -69,7 +74,7 @@ export function segmentsToMerge(state: PostingsState): { segments: number[]; tie
     if (tier !== last[1]) break;
     run.unshift(s);
   }
-  return run.length >= MERGE_FANOUT ? { segments: run, tier: last[1] } : undefined;
+  return run.length >= fanout ? { segments: run, tier: last[1] } : undefined;
 }
 
 /** The `meta` row that holds the segment counter. */
@@ -91,21 +96,33 @@ function fineBucket(term: Bytes): number {
   );
 }
 
-/** The key ranges of every row (coarse and fine) of coarse bucket `bucket` whose segment is in [low, high]. */
+/**
+ * The key ranges of the rows of coarse bucket `bucket`: with `segments`, only those of the given segments
+ * (`whole`: a commit's, else a merge's split into fine parts), so that a merge never reads the rest of the
+ * bucket; without, every row of the bucket.
+ */
 function bucketRanges(
   postings: Table<PostingRow, [number, number]>,
   bucket: number,
-  low: number,
-  high: number,
-): Promise<PostingRow[]>[] {
+  segments?: { readonly low: number; readonly high: number; readonly whole: boolean },
+): Collection<PostingRow, [number, number]>[] {
   const fine = POSTING_BUCKETS + bucket * FINE_PARTS;
-  return [
-    postings.where('[b+s]').between([bucket, low], [bucket, high], true, true).toArray(),
-    postings
-      .where('[b+s]')
-      .between([fine, low], [fine + FINE_PARTS - 1, high], true, true)
-      .toArray(),
-  ];
+  const range = (
+    from: number,
+    to: number,
+    low: number,
+    high: number,
+  ): Collection<PostingRow, [number, number]> =>
+    postings.where('[b+s]').between([from, low], [to, high], true, true);
+  if (segments === undefined) {
+    return [
+      range(bucket, bucket, -Infinity, Infinity),
+      range(fine, fine + FINE_PARTS - 1, -Infinity, Infinity),
+    ];
+  }
+  const { low, high } = segments;
+  if (segments.whole) return [range(bucket, bucket, low, high)];
+  return Array.from({ length: FINE_PARTS }, (_, part) => range(fine + part, fine + part, low, high));
 }
 
 /** Postings of one segment: for each term, the row keys holding it. */
@@ -240,7 +257,8 @@ export async function compactPostings(
   onCorrupt: (error: StoreCorruptError) => void,
 ): Promise<void> {
   for (let bucket = 0; bucket < POSTING_BUCKETS; bucket++) {
-    const rows = (await Promise.all(bucketRanges(postings, bucket, -Infinity, Infinity))).flat();
+    const ranges = bucketRanges(postings, bucket);
+    const rows = (await Promise.all(ranges.map((range) => range.toArray()))).flat();
     if (rows.length === 0) continue;
     const merged = new Map<string, { term: Bytes; keys: Map<string, Bytes> }>();
     for (const row of rows) {
@@ -267,7 +285,8 @@ export async function compactPostings(
         }
       }
     }
-    await postings.bulkDelete(rows.map((row): [number, number] => [row.b, row.s]));
+    // Range deletes: one request per range, where deleting row by row cost one each (about 50 us).
+    await Promise.all(ranges.map((range) => range.delete()));
     await postings.bulkAdd(
       fineRows(
         s,
@@ -278,7 +297,8 @@ export async function compactPostings(
 }
 
 /**
- * Merges segments `from` into one new segment `s` of the next tier, bucket by bucket, keeping every entry:
+ * Merges segments `from`, all of `tier` (0: commits' segments, whole buckets; above: merged ones, in fine
+ * parts), into one new segment `s` of the next tier, bucket by bucket, keeping every entry:
  * stale ones are skipped by searches as before and dropped by the next compaction. A damaged row is
  * reported and dropped (its entries were already hidden from searches). Runs inside the caller's
  * transaction.
@@ -286,6 +306,7 @@ export async function compactPostings(
 export async function mergeSegments(
   postings: Table<PostingRow, [number, number]>,
   from: readonly number[],
+  tier: number,
   s: number,
   onCorrupt: (error: StoreCorruptError) => void,
 ): Promise<void> {
@@ -298,7 +319,9 @@ export async function mergeSegments(
     const buckets = Array.from({ length: Math.min(inFlight, POSTING_BUCKETS - first) }, (_, i) => first + i);
     await Promise.all(
       buckets.map(async (bucket) => {
-        const rows = (await Promise.all(bucketRanges(postings, bucket, low, high)))
+        // The merged segments are the newest: no other segment has rows in [low, high].
+        const ranges = bucketRanges(postings, bucket, { low, high, whole: tier === 0 });
+        const rows = (await Promise.all(ranges.map((range) => range.toArray())))
           .flat()
           .filter((row) => wanted.has(row.s));
         if (rows.length === 0) return;
@@ -318,7 +341,7 @@ export async function mergeSegments(
             else group.parts.push(keyBytes);
           }
         }
-        await postings.bulkDelete(rows.map((row): [number, number] => [row.b, row.s]));
+        await Promise.all(ranges.map((range) => range.delete()));
         await postings.bulkAdd(fineRows(s, [...merged.values()]));
       }),
     );

@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoWorld } from '../../../demo/demo-world';
 import type { PatientStore } from '../../../sync/store';
 import { dumpStore, expectedCohort, makeEngine, openTestStore, startWorld } from './pull-harness';
+import { databaseOf } from '../../../sync/store/patient-store';
+import { POSTINGS_META, segmentsToMerge } from '../../../sync/store/postings';
+import type { PostingsState } from '../../../sync/store/postings';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -55,7 +58,8 @@ describe.each([
   });
 
   it('caches exactly the area cohort of every ICB on the first run', async () => {
-    const { engine, events } = makeEngine(world.profiles.crew, store);
+    // Chunks of 25 patients: more commits than one tier of postings segments holds, merged as the run ends.
+    const { engine, events } = makeEngine(world.profiles.crew, store, { chunkSize: 25 });
     const outcome = await engine.run();
     for (const code of icbCodes)
       expect(outcome.get(code)?.kind, JSON.stringify(events.filter((e) => e.type === 'failed'))).toBe(
@@ -71,6 +75,11 @@ describe.each([
     const counts = await countsByIcb(store, icbCodes);
     expect(counts.QT1).toBeGreaterThan(0);
     expect(counts.QJ2).toBeGreaterThan(0);
+    // The run ended by merging its commits' name postings: no full tier is left waiting.
+    const postings = await databaseOf(store).meta.get(POSTINGS_META);
+    const state = JSON.parse(new TextDecoder().decode(postings?.value)) as PostingsState;
+    expect(segmentsToMerge(state)).toBeUndefined();
+    expect(state.segments?.some(([, tier]) => tier > 0)).toBe(true);
   });
 
   it('reflects exactly the server changes on an incremental run', async () => {

@@ -94,13 +94,19 @@ describe('name postings', () => {
     ]);
   });
 
-  it('merges every full tier of segments into one of the next tier, and still finds everyone', async () => {
+  it('merges every full tier of segments into one of the next tier when asked, and still finds everyone', async () => {
     const store = await stores.open({ name: uniqueName('tiers') });
-    const commits = MERGE_FANOUT * MERGE_FANOUT + 3;
-    await commitSteps(store, 0, commits);
+    // Nine pull runs of 8 commits, each ending with a merge, then 3 commits not yet merged.
+    for (let run = 0; run < MERGE_FANOUT + 1; run++) {
+      await commitSteps(store, run * MERGE_FANOUT, (run + 1) * MERGE_FANOUT);
+      expect((await postingsState(store)).segments?.at(-1)?.[1], `run ${run}`).toBe(0);
+      await store.mergePostings();
+    }
+    const commits = (MERGE_FANOUT + 1) * MERGE_FANOUT + 3;
+    await commitSteps(store, commits - 3, commits);
     const state = await postingsState(store);
-    // 67 commits: one segment of tier 2 (64 commits) and three of tier 0; no tier 1 left over.
-    expect(state.segments?.map(([, tier]) => tier)).toEqual([2, 0, 0, 0]);
+    // 8 runs merged into one tier-2 segment, the ninth is one of tier 1; three commits wait.
+    expect(state.segments?.map(([, tier]) => tier)).toEqual([2, 1, 0, 0, 0]);
     expect(state.sinceCompaction).toBe(commits);
     expect(await segmentsInTable(store)).toEqual(new Set(state.segments?.map(([s]) => s)));
     // A commit's rows hold a whole bucket; a merged segment's rows only a fine part of one.
@@ -109,7 +115,7 @@ describe('name postings', () => {
       expect(row.b < POSTING_BUCKETS, `${row.b}/${row.s}`).toBe(commitSegments.has(row.s));
     }
     expect(await names(store, 'bob')).toHaveLength(commits);
-    for (const step of [0, 9, 63, 64, 66]) {
+    for (const step of [0, 9, 63, 64, 71, 72, 74]) {
       expect(await names(store, `bob step${step}`)).toEqual([`Bob Step${step}`]);
     }
   });
@@ -151,6 +157,7 @@ describe('name postings', () => {
     await db.postings.put({ ...victim, data: new Uint8Array([9, 9, 9]) });
     corrupt.length = 0;
     await commitSteps(store, MERGE_FANOUT - 1, MERGE_FANOUT);
+    await store.mergePostings();
     expect(corrupt).toEqual([`postings:${victim.b}/${victim.s}`]);
     expect((await postingsState(store)).segments?.map(([, tier]) => tier)).toEqual([1]);
     // Only the patient of the damaged commit can lose entries; every other one is found by name.
@@ -255,6 +262,7 @@ describe('name postings', () => {
       deletes: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 2 }),
       // Compacting rarely, so that most runs reach a merge of a full tier first.
       compact: fc.integer({ min: 0, max: 9 }).map((draw) => draw === 0),
+      merge: fc.boolean(),
     });
     const query = fc
       .tuple(fc.constantFrom(...GIVEN, ...FAMILY), fc.constantFrom(...GIVEN, ...FAMILY, ''))
@@ -269,7 +277,7 @@ describe('name postings', () => {
           try {
             const store = await local.open({ name: uniqueName('model') });
             const model = new Map<number, string>();
-            for (const [index, { upserts, deletes, compact }] of steps.entries()) {
+            for (const [index, { upserts, deletes, compact, merge }] of steps.entries()) {
               const unique = new Map(upserts.map((upsert) => [upsert.id, upsert]));
               await store.commit({
                 icb: 'QWE',
@@ -283,6 +291,7 @@ describe('name postings', () => {
               for (const id of deletes) if (!unique.has(id)) model.delete(id);
               for (const upsert of unique.values()) model.set(upsert.id, `${upsert.given} ${upsert.family}`);
               if (compact) await store.compactPostings();
+              if (merge) await store.mergePostings();
             }
             for (const text of queries) {
               const tokens = text.split(' ');
