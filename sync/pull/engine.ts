@@ -76,8 +76,9 @@ export class PullEngine {
         ),
       );
       // The run's commits each added a postings segment; merging them now keeps name searches to a few
-      // reads without holding up the commits while they ran.
-      await this.options.store.mergePostings();
+      // reads without holding up the commits while they ran. Not after a pause or cancel (or a wipe,
+      // which cancels first): the next run's end merges them.
+      if (!controller.signal.aborted) await this.options.store.mergePostings();
       return new Map(outcomes);
     } finally {
       this.controller = undefined;
