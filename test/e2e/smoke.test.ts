@@ -33,9 +33,17 @@ describe('npm start in browser mode', () => {
     for (const name of ['Trentside ICB (QT1)', 'Derwent Valley ICB (QJ2)', 'Soar and Wreake ICB (QK1)']) {
       const row = page.getByRole('listitem', { name });
       await row.getByText(/^Synced /).waitFor({ timeout: 60_000 });
-      const text = (await row.locator('.kb-icb__count').textContent()) ?? '';
-      const [, cached] = /([\d,]+) patients cached/.exec(text) ?? [];
-      expect(Number(cached?.replace(/,/g, ''))).toBeGreaterThan(0);
+      // The count is read from the store when the ICB's run completes, a moment after "Synced" shows.
+      await expect
+        .poll(
+          async () => {
+            const text = (await row.locator('.kb-icb__count').textContent()) ?? '';
+            const [, cached] = /([\d,]+) patients cached/.exec(text) ?? [];
+            return Number(cached?.replace(/,/g, '') ?? 0);
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(0);
     }
     mkdirSync('test-results/screenshots', { recursive: true });
     await page.screenshot({ path: 'test-results/screenshots/smoke-home.png', fullPage: true });
