@@ -160,16 +160,22 @@ export async function searchByTerm(
 }
 
 /**
- * The pair term that narrows a name query most: the two query tokens with the longest pair prefixes. None
- * when fewer than two tokens can be paired, or when one is a prefix of the other (both may then match the
- * same name token, which no pair term holds).
+ * The pair term that narrows a name query most: two query tokens with the longest pair prefixes, the first
+ * and last of them when those are as long (so "oliver james smith" looks up the usual-name pair "olive
+ * smith", which the `pair` index holds). None when fewer than two tokens can be paired, or when one is a
+ * prefix of the other (both may then match the same name token, which no pair term holds).
  */
 function queryPair(tokens: readonly string[]): string | undefined {
-  const candidates = [...new Set(tokens)]
+  const pairable = [...new Set(tokens)]
     .map((token) => ({ token, prefix: lookupPairPrefix(token) }))
-    .filter((entry): entry is { token: string; prefix: string } => entry.prefix !== undefined)
-    .sort((a, b) => b.prefix.length - a.prefix.length);
-  const [first, second] = candidates;
+    .filter((entry): entry is { token: string; prefix: string } => entry.prefix !== undefined);
+  const longest = [...pairable].sort((a, b) => b.prefix.length - a.prefix.length);
+  const outer = [pairable[0], pairable.at(-1)];
+  const [first, second] =
+    pairable.length > 2 &&
+    Math.min(...outer.map((entry) => entry?.prefix.length ?? 0)) >= (longest[1]?.prefix.length ?? 0)
+      ? outer
+      : longest;
   if (first === undefined || second === undefined) return undefined;
   if (first.token.startsWith(second.token) || second.token.startsWith(first.token)) return undefined;
   return pairKey(first.prefix, second.prefix);

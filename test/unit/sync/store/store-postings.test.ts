@@ -180,18 +180,21 @@ describe('name postings', () => {
           family: 'Smith',
           extraNames: ['James Oliver Smith'],
         }),
+        patientWrite({ patientId: 'p3', given: 'Oliver James', family: 'Brown' }),
       ],
       deletes: [],
       quarantine: [],
       checkpoint: 1,
     });
     const db = databaseOf(store);
-    expect((await db.patients.toArray()).filter((row) => row.pair !== undefined)).toHaveLength(2);
+    expect((await db.patients.toArray()).filter((row) => row.pair !== undefined)).toHaveLength(3);
     expect(await names(store, 'oliver smith')).toEqual(['James Smith', 'Oliver Smith']);
     // Without the postings, the usual-name index alone still answers for the usual name.
     await db.postings.clear();
     expect(await names(store, 'oliver smith')).toEqual(['Oliver Smith']);
     expect(await names(store, 'smith oliver')).toEqual(['Oliver Smith']);
+    // Three words look up the pair of the first and the last: the usual name's.
+    expect(await names(store, 'oliver james brown')).toEqual(['Oliver James Brown']);
   });
 
   it('finds a row written before the usual-name index (no pair term) through the postings', async () => {
