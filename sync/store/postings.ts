@@ -155,8 +155,17 @@ export class SegmentBuilder {
   }
 }
 
-/** The groups of a row, in order, as views into it; throws on a truncated row. */
-function* groupsOf(data: Bytes): Generator<{ term: Bytes; keyBytes: Bytes; keys: () => Bytes[] }> {
+/** One term's group in a row, as views into the row. */
+interface PostingGroup {
+  readonly term: Bytes;
+  /** The group's row keys, concatenated. */
+  readonly keyBytes: Bytes;
+  /** The row keys one by one, sliced out only for the groups a caller wants. */
+  readonly keys: () => Bytes[];
+}
+
+/** The groups of a row, in order; throws on a truncated row. */
+function* groupsOf(data: Bytes): Generator<PostingGroup> {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let offset = 0;
   while (offset < data.byteLength) {
@@ -165,7 +174,6 @@ function* groupsOf(data: Bytes): Generator<{ term: Bytes; keyBytes: Bytes; keys:
     const start = offset + GROUP_HEADER;
     const end = start + view.getUint32(offset + TERM_BYTES, true) * ROW_KEY_BYTES;
     if (end > data.byteLength) throw new Error('Truncated postings row');
-    // Row keys are sliced out only for the groups a caller wants.
     yield {
       term,
       keyBytes: data.subarray(start, end),
@@ -246,6 +254,25 @@ export async function lookupPostings(
 }
 
 /**
+ * The groups of each row that parses. A damaged row is reported and left out: its entries are lost to name
+ * search (they were already hidden from lookups), and the compaction or merge reading it drops it.
+ */
+function intactGroups(
+  rows: readonly PostingRow[],
+  onCorrupt: (error: StoreCorruptError) => void,
+): { row: PostingRow; groups: PostingGroup[] }[] {
+  const intact: { row: PostingRow; groups: PostingGroup[] }[] = [];
+  for (const row of rows) {
+    try {
+      intact.push({ row, groups: [...groupsOf(row.data)] });
+    } catch (error) {
+      onCorrupt(corruptRow(row, error));
+    }
+  }
+  return intact;
+}
+
+/**
  * Merges every segment of every bucket into one new segment `s`, keeping only live entries: the row still
  * exists and was last written in the entry's segment or earlier. `liveSince` maps row keys to their `s`.
  * Runs inside the caller's transaction.
@@ -261,27 +288,20 @@ export async function compactPostings(
     const rows = (await Promise.all(ranges.map((range) => range.toArray()))).flat();
     if (rows.length === 0) continue;
     const merged = new Map<string, { term: Bytes; keys: Map<string, Bytes> }>();
-    for (const row of rows) {
-      let groups: { term: Bytes; keys: Bytes[] }[];
-      try {
-        groups = [...groupsOf(row.data)].map((group) => ({ term: group.term, keys: group.keys() }));
-      } catch (error) {
-        // Its entries are lost to name search (the rows themselves are intact); reported, not fatal.
-        onCorrupt(corruptRow(row, error));
-        continue;
-      }
-      for (const { term, keys } of groups) {
+    for (const { row, groups } of intactGroups(rows, onCorrupt)) {
+      for (const group of groups) {
+        const { term } = group;
         const termKey = base64url(term);
-        let group = merged.get(termKey);
-        for (const key of keys) {
+        let kept = merged.get(termKey);
+        for (const key of group.keys()) {
           const k = base64url(key);
           const since = liveSince.get(k);
           if (since === undefined || since > row.s) continue;
-          if (group === undefined) {
-            group = { term: term.slice(), keys: new Map() };
-            merged.set(termKey, group);
+          if (kept === undefined) {
+            kept = { term: term.slice(), keys: new Map() };
+            merged.set(termKey, kept);
           }
-          group.keys.set(k, key.slice());
+          kept.keys.set(k, key.slice());
         }
       }
     }
@@ -326,14 +346,7 @@ export async function mergeSegments(
           .filter((row) => wanted.has(row.s));
         if (rows.length === 0) return;
         const merged = new Map<string, { term: Bytes; parts: Bytes[] }>();
-        for (const row of rows) {
-          let groups: { term: Bytes; keyBytes: Bytes }[];
-          try {
-            groups = [...groupsOf(row.data)];
-          } catch (error) {
-            onCorrupt(corruptRow(row, error));
-            continue;
-          }
+        for (const { groups } of intactGroups(rows, onCorrupt)) {
           for (const { term, keyBytes } of groups) {
             const termKey = base64url(term);
             const group = merged.get(termKey);
