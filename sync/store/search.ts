@@ -66,6 +66,25 @@ async function openCard(
   }
 }
 
+/** Decrypted cards of rows already read, current by construction (an index read with them). */
+async function openCards(
+  context: SearchContext,
+  rows: readonly PatientRow[],
+): Promise<{ row: PatientRow; card: SealedCard }[]> {
+  const opened = await Promise.all(rows.map((row) => openCard(context, row)));
+  return opened.filter((entry) => entry !== undefined);
+}
+
+/** The rows whose index `index` holds `term`, at most `limit`, in one raw request. */
+function indexedRows(
+  patients: IDBObjectStore,
+  index: 'nhs' | 'postcodes' | 'dob' | 'pair',
+  term: string,
+  limit: number,
+): Promise<PatientRow[]> {
+  return requested(patients.index(index).getAll(term, limit)) as Promise<PatientRow[]>;
+}
+
 /**
  * Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped. `listedIn` gives,
  * for keys found through name postings, the oldest segment that listed them: a row written again after it
@@ -99,9 +118,7 @@ async function loadIndexed(
   term: string,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
   const patients = context.db.backendDB().transaction('patients', 'readonly').objectStore('patients');
-  const rows = (await requested(patients.index(index).getAll(term, MAX_CANDIDATES))) as PatientRow[];
-  const loaded = await Promise.all(rows.map((row) => openCard(context, row)));
-  return loaded.filter((entry) => entry !== undefined);
+  return openCards(context, await indexedRows(patients, index, term, MAX_CANDIDATES));
 }
 
 /** One collator for every comparison: `localeCompare` with a locale builds one per call. */
@@ -214,12 +231,12 @@ export async function searchByNameTokens(
       lookupPostings(transaction.objectStore('postings'), db.keyRange, terms, context.reportCorrupt),
       pair === undefined
         ? []
-        : (requested(
-            transaction
-              .objectStore('patients')
-              .index('pair')
-              .getAll(terms[0] as string, MAX_NAME_CANDIDATES + 1),
-          ) as Promise<PatientRow[]>),
+        : indexedRows(
+            transaction.objectStore('patients'),
+            'pair',
+            terms[0] as string,
+            MAX_NAME_CANDIDATES + 1,
+          ),
     ]);
     // A row must be listed under every term; it is live for all of them from the oldest listing on.
     const listedIn = new Map<string, number>();
@@ -233,10 +250,10 @@ export async function searchByNameTokens(
     }
     // Rows from the index are current (IndexedDB keeps it with the row), so no postings check applies.
     const [fromIndex, fetched] = await Promise.all([
-      Promise.all(usual.map((row) => openCard(context, row))),
+      openCards(context, usual),
       loadCards(context, others, listedIn),
     ]);
-    cards = [...fromIndex.filter((entry) => entry !== undefined), ...fetched];
+    cards = [...fromIndex, ...fetched];
   }
   const candidates: Candidate[] = [];
   for (const entry of cards) {
