@@ -18,6 +18,7 @@ import { OutboxScreen } from './screens/outbox-screen';
 import { SearchScreen } from './screens/search-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { serviceWorkerState } from './service-worker-state';
+import { START_UP_QUIET_MS } from './start-up';
 import type { Theme } from './theme';
 
 type Route =
@@ -40,12 +41,11 @@ export interface ReadyAppProps {
 
 const CLOCK_TICK_MS = 30_000;
 
-// The projection (fhirpath and the R4 model) is large: loaded when a record is first opened, not at start.
+// The projection (fhirpath and the R4 model) is large: loaded when a record is first opened, or in the
+// background once start-up is over, not at start.
 // The service worker precaches the chunk, so this works offline too.
 const loadSummaryScreen = () => import('./screens/summary-screen');
 const SummaryScreen = lazy(() => loadSummaryScreen().then((module) => ({ default: module.SummaryScreen })));
-/** After start-up, fetch and compile that chunk in idle time, so the first record opened is as quick as the rest. */
-const PRELOAD_SUMMARY_AFTER_MS = 500;
 
 function useNow(): Date {
   const [now, setNow] = useState(() => new Date());
@@ -74,7 +74,7 @@ export function ReadyApp(props: ReadyAppProps) {
       loadSummaryScreen().catch((error: unknown) => {
         console.warn('Could not preload the summary screen; it loads when a record is opened', error);
       });
-    }, PRELOAD_SUMMARY_AFTER_MS);
+    }, START_UP_QUIET_MS);
     return () => {
       clearTimeout(timer);
     };

@@ -1,7 +1,9 @@
 // Drives the sync workers from the page: one per ICB, so that ICBs are fetched, checked and sealed on
 // separate cores (one worker for all three kept one core busy while the other idled: BENCHMARKS.md). It
-// asks for a run after load, on "Sync now", on a timer and when the browser comes back online, pauses the
-// workers while offline, and merges their runs into one for the page.
+// asks for a run shortly after load, on "Sync now", on a timer and when the browser comes back online,
+// pauses the workers while offline, and merges their runs into one for the page. The workers (each parses
+// the whole sync engine) start only when a run is first wanted, and the run after load waits out the app's
+// start-up, so the search box is not competing with them for the device's cores.
 import type { Profile } from '../../../sync/provisioning-profile';
 import type { FromWorker, IcbRunResult, SyncReason, ToWorker } from './worker-protocol';
 
@@ -30,6 +32,8 @@ export interface SyncControllerOptions {
   readonly onMessage: (message: FromWorker) => void;
   readonly onConnectivity: (online: boolean) => void;
   readonly connectivity?: ConnectivitySource;
+  /** How long after `start()` the run after load is asked for (0: at once). */
+  readonly startDelayMs?: number;
 }
 
 export const DEFAULT_SYNC_INTERVAL_MINUTES = 15;
@@ -50,9 +54,10 @@ interface MergedRun {
 
 export class SyncController {
   private workers: WorkerPort[] = [];
-  private ready = new Set<WorkerPort>();
   private run: MergedRun | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private delayedStart: ReturnType<typeof setTimeout> | undefined;
+  private started = false;
   private readonly connectivity: ConnectivitySource;
 
   constructor(private readonly options: SyncControllerOptions) {
@@ -63,8 +68,28 @@ export class SyncController {
     return this.connectivity.navigator.onLine;
   }
 
+  /** Listens for connectivity, sets the interval timer and asks for the run after load (when online). */
   start(): void {
-    if (this.workers.length > 0) return;
+    if (this.started) return;
+    this.started = true;
+    this.connectivity.addEventListener('online', this.handleOnline);
+    this.connectivity.addEventListener('offline', this.handleOffline);
+    this.timer = setInterval(() => {
+      this.request('timer');
+    }, this.options.intervalMinutes * 60_000);
+    const delay = this.options.startDelayMs ?? 0;
+    if (delay <= 0) this.request('start');
+    else {
+      this.delayedStart = setTimeout(() => {
+        this.delayedStart = undefined;
+        this.request('start');
+      }, delay);
+    }
+  }
+
+  /** Creates the workers, once, when the first run is asked for. */
+  private spawnWorkers(): void {
+    if (!this.started || this.workers.length > 0) return;
     const { profile } = this.options;
     for (const icb of profile.icbs) {
       const worker = this.options.createWorker(icb.odsCode);
@@ -86,26 +111,21 @@ export class SyncController {
         storeName: this.options.storeName,
       });
     }
-    this.connectivity.addEventListener('online', this.handleOnline);
-    this.connectivity.addEventListener('offline', this.handleOffline);
-    this.timer = setInterval(() => {
-      this.request('timer');
-    }, this.options.intervalMinutes * 60_000);
-    this.request('start');
   }
 
   /** The "Sync now" button: runs even if the browser thinks it is offline (it is sometimes wrong). */
   syncNow(): void {
-    this.post({ type: 'run', reason: 'button' });
+    this.askForRun('button');
   }
 
   dispose(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.delayedStart !== undefined) clearTimeout(this.delayedStart);
+    this.started = false;
     this.connectivity.removeEventListener('online', this.handleOnline);
     this.connectivity.removeEventListener('offline', this.handleOffline);
     for (const worker of this.workers) worker.terminate();
     this.workers = [];
-    this.ready = new Set();
     this.run = undefined;
   }
 
@@ -113,14 +133,10 @@ export class SyncController {
     for (const worker of this.workers) worker.postMessage(message);
   }
 
-  /** Passes a worker's message on, merging the per-worker ready, run-started and run-finished into one. */
+  /** Passes a worker's message on, merging the per-worker run-started and run-finished into one. */
   private receive(worker: WorkerPort, message: FromWorker): void {
     const forward = this.options.onMessage;
     switch (message.type) {
-      case 'ready':
-        this.ready.add(worker);
-        if (this.ready.size === this.workers.length) forward(message);
-        return;
       case 'run-started':
         if (this.run === undefined) {
           this.run = { active: new Set([worker]), results: {}, purged: [] };
@@ -159,9 +175,18 @@ export class SyncController {
     this.options.onMessage({ type: 'run-finished', results: run.results, purged: run.purged });
   }
 
+  /** Asks every worker for a run, starting the workers first if this is the first run asked for. */
+  private askForRun(reason: SyncReason): void {
+    // This run serves as the one after load too.
+    if (this.delayedStart !== undefined) clearTimeout(this.delayedStart);
+    this.delayedStart = undefined;
+    this.spawnWorkers();
+    this.post({ type: 'run', reason });
+  }
+
   private request(reason: SyncReason): void {
     if (!this.online) return;
-    this.post({ type: 'run', reason });
+    this.askForRun(reason);
   }
 
   private readonly handleOnline = (): void => {

@@ -17,8 +17,6 @@ export interface IcbSyncState {
 }
 
 export interface SyncState {
-  /** The worker has opened its store and can run. */
-  readonly ready: boolean;
   readonly running: boolean;
   readonly online: boolean;
   readonly icbs: Readonly<Record<string, IcbSyncState>>;
@@ -35,7 +33,6 @@ const blank: IcbSyncState = { phase: 'idle', invalidResources: 0 };
 
 export function initialSyncState(icbs: readonly string[], online: boolean): SyncState {
   return {
-    ready: false,
     running: false,
     online,
     icbs: Object.fromEntries(icbs.map((icb) => [icb, blank])),
@@ -115,8 +112,6 @@ function phaseAfterRun(result: IcbRunResult, previous: IcbSyncPhase): IcbSyncPha
 
 function applyWorkerMessage(state: SyncState, message: FromWorker, at: Date): SyncState {
   switch (message.type) {
-    case 'ready':
-      return { ...state, ready: true };
     case 'run-started':
       return { ...state, running: true };
     case 'pull-event':

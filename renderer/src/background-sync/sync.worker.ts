@@ -32,7 +32,6 @@ async function init(profile: Profile, keyMaterial: Uint8Array, storeName: string
       post({ type: 'pull-event', event });
     },
   });
-  post({ type: 'ready' });
 }
 
 function summarise(outcomes: RunOutcome): Record<string, IcbRunResult> {

@@ -8,6 +8,7 @@ import {
   SyncController,
   type WorkerPort,
 } from './sync-controller';
+import { START_UP_QUIET_MS } from '../start-up';
 import { initialSyncState, reduceSync, type SyncState } from './sync-state';
 import type { FromWorker } from './worker-protocol';
 
@@ -45,6 +46,7 @@ export function useBackgroundSync(options: {
       keyMaterial,
       storeName: PATIENT_STORE_NAME,
       intervalMinutes: DEFAULT_SYNC_INTERVAL_MINUTES,
+      startDelayMs: START_UP_QUIET_MS,
       onMessage: (message) => {
         dispatch({ type: 'worker', message, at: new Date() });
         listener.current?.(message);

@@ -23,7 +23,6 @@ export interface IcbRunResult {
 }
 
 export type FromWorker =
-  | { readonly type: 'ready' }
   | { readonly type: 'run-started'; readonly reason: SyncReason }
   | { readonly type: 'pull-event'; readonly event: PullEvent }
   | {

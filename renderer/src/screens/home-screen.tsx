@@ -94,7 +94,7 @@ export function HomeScreen(props: HomeScreenProps) {
             type="button"
             className="nhsuk-button nhsuk-button--secondary kb-sync-now"
             onClick={props.onSyncNow}
-            disabled={!sync.ready || sync.running}
+            disabled={sync.running}
           >
             Sync now
           </button>

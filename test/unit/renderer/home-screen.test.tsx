@@ -41,7 +41,7 @@ function renderHome(
 }
 
 const row = (name: string) => screen.getByRole('listitem', { name });
-const ready = (online = true): SyncState => ({ ...initialSyncState(ICBS, online), ready: true });
+const idle = (online = true): SyncState => initialSyncState(ICBS, online);
 
 afterEach(() => {
   cleanup();
@@ -49,7 +49,7 @@ afterEach(() => {
 
 describe('HomeScreen', () => {
   it('shows area, callsign, and honest empty queues', () => {
-    renderHome(ready());
+    renderHome(idle());
     expect(screen.getByRole('heading', { name: 'Area: Trentside and Derwent Valley' })).toBeTruthy();
     expect(screen.getByText('EM-A123')).toBeTruthy();
     expect(screen.getByTestId('note-queue').textContent).toBe('None yet');
@@ -57,7 +57,7 @@ describe('HomeScreen', () => {
   });
 
   it('counts notes waiting, sending, sent and needing attention (paused notes count as waiting)', () => {
-    renderHome(ready(), undefined, {
+    renderHome(idle(), undefined, {
       drafts: 4,
       queued: 2,
       sending: 1,
@@ -71,14 +71,14 @@ describe('HomeScreen', () => {
   });
 
   it('says when an ICB has never synced', () => {
-    renderHome(ready(), {});
+    renderHome(idle(), {});
     const trentside = row('Trentside ICB (QT1)');
     expect(within(trentside).getByText('Not synced yet: waiting to start')).toBeTruthy();
     expect(within(trentside).getByText('0 patients cached')).toBeTruthy();
   });
 
   it('shows progress while syncing: patients done of expected, rate and time left', () => {
-    let state = reduceSync(ready(), {
+    let state = reduceSync(idle(), {
       type: 'worker',
       message: { type: 'run-started', reason: 'start' },
       at: NOW,
@@ -112,7 +112,7 @@ describe('HomeScreen', () => {
   });
 
   it('says when the device is offline and keeps the last sync time', () => {
-    let state = reduceSync(ready(false), {
+    let state = reduceSync(idle(false), {
       type: 'checkpoints',
       lastCompletedAt: { QT1: '2026-06-01T09:00:00Z' },
     });
@@ -130,7 +130,7 @@ describe('HomeScreen', () => {
   });
 
   it('says how long ago each ICB synced, and "Sync now" asks for a run', () => {
-    let state = ready();
+    let state = idle();
     for (const icb of ICBS) {
       state = reduceSync(state, {
         type: 'worker',
@@ -158,7 +158,7 @@ describe('HomeScreen', () => {
   });
 
   it('says when a server refuses the device', () => {
-    const state = reduceSync(ready(), {
+    const state = reduceSync(idle(), {
       type: 'worker',
       at: NOW,
       message: { type: 'pull-event', event: { type: 'unauthorized', icb: 'QJ2', message: '401' } },

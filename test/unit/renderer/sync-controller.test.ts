@@ -15,7 +15,7 @@ interface FakeWorker {
   send(message: FromWorker): void;
 }
 
-function fakes(onLine: boolean) {
+function fakes(onLine: boolean, startDelayMs?: number) {
   const workers: FakeWorker[] = [];
   const received: FromWorker[] = [];
   const listeners = new Map<string, () => void>();
@@ -51,6 +51,7 @@ function fakes(onLine: boolean) {
     onMessage: (message) => received.push(message),
     onConnectivity: (online) => (connectivity.navigator.onLine = online),
     connectivity,
+    ...(startDelayMs === undefined ? {} : { startDelayMs }),
   });
   return { workers, received, listeners, controller };
 }
@@ -74,9 +75,14 @@ describe('SyncController', () => {
   it('waits while offline, pauses every worker when the signal goes, and runs by itself when it returns', () => {
     const { workers, listeners, controller } = fakes(false);
     controller.start();
-    for (const worker of workers) expect(types(worker.posted)).toEqual(['init']);
+    // Offline, no run is wanted, so no worker is started (each would parse the whole sync engine).
+    expect(workers).toEqual([]);
     listeners.get('online')?.();
-    for (const worker of workers) expect(worker.posted.at(-1)).toEqual({ type: 'run', reason: 'online' });
+    expect(workers.map((worker) => worker.odsCode)).toEqual(odsCodes);
+    for (const worker of workers) {
+      expect(types(worker.posted)).toEqual(['init', 'run']);
+      expect(worker.posted.at(-1)).toEqual({ type: 'run', reason: 'online' });
+    }
     listeners.get('offline')?.();
     for (const worker of workers) expect(worker.posted.at(-1)).toEqual({ type: 'pause' });
     controller.syncNow();
@@ -84,6 +90,43 @@ describe('SyncController', () => {
     controller.dispose();
     expect(listeners.size).toBe(0);
     for (const worker of workers) expect(worker.terminate).toHaveBeenCalled();
+  });
+
+  it('waits out start-up before the run after load, unless "Sync now" asks first', () => {
+    vi.useFakeTimers();
+    try {
+      const waited = fakes(true, 2_000);
+      waited.controller.start();
+      vi.advanceTimersByTime(1_999);
+      expect(waited.workers).toEqual([]);
+      vi.advanceTimersByTime(1);
+      for (const worker of waited.workers) expect(types(worker.posted)).toEqual(['init', 'run']);
+      waited.controller.dispose();
+
+      const pressed = fakes(true, 2_000);
+      pressed.controller.start();
+      pressed.controller.syncNow();
+      expect(pressed.workers.map((worker) => worker.odsCode)).toEqual(odsCodes);
+      vi.advanceTimersByTime(60_000);
+      // The button's run served as the run after load: one run each, from workers started once.
+      expect(pressed.workers).toHaveLength(odsCodes.length);
+      for (const worker of pressed.workers) {
+        expect(worker.posted).toEqual([
+          expect.objectContaining({ type: 'init' }),
+          { type: 'run', reason: 'button' },
+        ]);
+      }
+      pressed.controller.dispose();
+
+      // Disposed before the delay ran out: nothing is started afterwards.
+      const closed = fakes(true, 2_000);
+      closed.controller.start();
+      closed.controller.dispose();
+      vi.advanceTimersByTime(60_000);
+      expect(closed.workers).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('asks for a run every interval', () => {
@@ -100,16 +143,11 @@ describe('SyncController', () => {
     }
   });
 
-  it('tells the page of one run: ready when all are, started with the first, finished with the last', () => {
+  it('tells the page of one run: started with the first worker, finished with the last', () => {
     const { workers, received, controller } = fakes(true);
     controller.start();
     const [first, second, third] = workers;
     if (first === undefined || second === undefined || third === undefined) throw new Error('three ICBs');
-    first.send({ type: 'ready' });
-    second.send({ type: 'ready' });
-    expect(received).toEqual([]);
-    third.send({ type: 'ready' });
-    expect(types(received)).toEqual(['ready']);
 
     for (const worker of workers) worker.send({ type: 'run-started', reason: 'start' });
     const progress: FromWorker = {
@@ -123,7 +161,7 @@ describe('SyncController', () => {
       purged: [],
     });
     second.send({ type: 'worker-error', message: 'the store could not be opened' });
-    expect(types(received)).toEqual(['ready', 'run-started', 'pull-event', 'worker-error']);
+    expect(types(received)).toEqual(['run-started', 'pull-event', 'worker-error']);
     third.send({
       type: 'run-finished',
       results: { [third.odsCode]: { kind: 'offline', message: 'no route' } },
