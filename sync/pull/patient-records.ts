@@ -36,7 +36,6 @@ export function buildPatientWrite(
       names,
       birthDate: demographics.birthDate,
       postcodes,
-      usualName: { given: primaryName?.given[0], family: primaryName?.family },
     },
     card: {
       displayName: primaryName?.text ?? 'Name not recorded',

@@ -3,9 +3,9 @@
 
 import { base64url, hmac } from './data-key';
 import {
+  indexPairs,
   namePairs,
   nameTokens,
-  usualPair,
   normaliseBirthDate,
   normalisePostcode,
   normaliseValidNhsNumber,
@@ -17,7 +17,8 @@ const TERM_BYTES = 8;
 /** Common names, dates and districts repeat across patients; caching their HMACs saves most of the work. */
 const CACHE_LIMIT = 50_000;
 
-type Domain = 'nhs' | 'name' | 'pair' | 'dob' | 'pc';
+/** `pair`: a name pair in the postings; `row-pair`: one in the row's `pairs` index (see `indexPairs`). */
+type Domain = 'nhs' | 'name' | 'pair' | 'row-pair' | 'dob' | 'pc';
 
 export interface IndexTerms {
   readonly nhs?: string;
@@ -26,8 +27,8 @@ export interface IndexTerms {
   readonly postcodes: string[];
   /** The name tokens (not prefixes), kept inside the encrypted card to verify and rank matches. */
   readonly tokens: string[];
-  /** The pair term of the usual name (first given and family), indexed on the row itself. */
-  readonly usualPair?: string;
+  /** The name-pair terms indexed on the row itself (`indexPairs`). */
+  readonly pairs: string[];
 }
 
 export class BlindIndexer {
@@ -64,18 +65,14 @@ export class BlindIndexer {
       if (postcode.full !== undefined) postcodeTerms.add(postcode.full);
       postcodeTerms.add(postcode.district);
     }
-    const usual =
-      keys.usualName?.given === undefined || keys.usualName.family === undefined
-        ? undefined
-        : usualPair(keys.usualName.given, keys.usualName.family);
-    const [nhs, dob, names, pairs, postcodes, usualTerm] = await Promise.all([
+    const [nhs, dob, names, pairs, postcodes, rowPairs] = await Promise.all([
       nhsNumber === undefined ? undefined : this.term('nhs', nhsNumber),
       birthDate === undefined ? undefined : this.term('dob', birthDate),
       Promise.all([...prefixes].map((prefix) => this.term('name', prefix))),
       // Pair terms share the `names` index: the HMAC's domain keeps them apart from single-token terms.
       Promise.all(namePairs(tokens).map((pair) => this.term('pair', pair))),
       Promise.all([...postcodeTerms].map((postcode) => this.term('pc', postcode))),
-      usual === undefined ? undefined : this.term('pair', usual),
+      Promise.all(indexPairs(tokens).map((pair) => this.term('row-pair', pair))),
     ]);
     return {
       ...(nhs === undefined ? {} : { nhs }),
@@ -83,7 +80,7 @@ export class BlindIndexer {
       names: [...new Set([...names, ...pairs])],
       postcodes: [...new Set(postcodes)],
       tokens,
-      ...(usualTerm === undefined ? {} : { usualPair: usualTerm }),
+      pairs: [...new Set(rowPairs)],
     };
   }
 

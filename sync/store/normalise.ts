@@ -85,9 +85,11 @@ export function lookupPrefix(token: string): string | undefined {
 }
 
 /**
- * Name-pair terms: two tokens of one patient, each cut to 3 and to 5 characters, so "John Smith" is one
- * short posting list instead of the intersection of two long ones. Tokens under 3 characters and
- * ideographic tokens are not paired (their searches use the single-token terms).
+ * Name-pair terms: two tokens of one patient, so "John Smith" is one short list instead of the intersection
+ * of two long ones. Tokens under 3 characters and ideographic tokens are not paired (their searches use the
+ * single-token terms). A query pairs each token by `lookupPairPrefix` (5 characters, else 3). The pairs
+ * of tokens each cut to at most 5 characters are indexed on the patient row (`indexPairs`); the postings
+ * hold the pairs a query with a 3- or 4-character token looks up (`namePairs`).
  */
 export const PAIR_SHORT = 3;
 export const PAIR_LONG = 5;
@@ -96,9 +98,14 @@ function pairable(token: string): boolean {
   return Array.from(token).length >= PAIR_SHORT && !isIdeographic(token);
 }
 
-function pairPrefixes(token: string): string[] {
-  const characters = Array.from(token);
-  return [...new Set([PAIR_SHORT, PAIR_LONG].map((length) => characters.slice(0, length).join('')))];
+/** A token cut to at most 5 characters: how the row's `pairs` index holds it. */
+export function indexPairPrefix(token: string): string {
+  return Array.from(token).slice(0, PAIR_LONG).join('');
+}
+
+/** True when every stored token a query token is a prefix of has the query's index prefix (5+ characters). */
+export function indexPrefixComplete(token: string): boolean {
+  return Array.from(token).length >= PAIR_LONG;
 }
 
 /** The pair term text of two prefixes, in a fixed order so that "smith john" finds "John Smith". */
@@ -109,31 +116,41 @@ export function pairKey(first: string, second: string): string {
 /** Most tokens of one patient that are paired (names with many parts would otherwise square the index). */
 const MAX_PAIRED_TOKENS = 12;
 
-/** Every pair term of a patient's name tokens. */
-export function namePairs(tokens: readonly string[]): string[] {
+/** Each two of a patient's pairable tokens (at most `MAX_PAIRED_TOKENS` of them). */
+function tokenPairs(tokens: readonly string[]): [string, string][] {
   const paired = tokens.filter(pairable).slice(0, MAX_PAIRED_TOKENS);
-  const pairs = new Set<string>();
+  const pairs: [string, string][] = [];
   for (let i = 0; i < paired.length; i++) {
-    for (let j = i + 1; j < paired.length; j++) {
-      for (const first of pairPrefixes(paired[i] as string))
-        for (const second of pairPrefixes(paired[j] as string)) pairs.add(pairKey(first, second));
-    }
+    for (let j = i + 1; j < paired.length; j++) pairs.push([paired[i] as string, paired[j] as string]);
   }
-  return [...pairs];
+  return pairs;
 }
 
 /**
- * The name-pair term text of a patient's usual name ("Oliver James Smith": "olive smith"), as a query of
- * the first given name and the family name looks it up; undefined when the two cannot be paired.
+ * The pair terms indexed on a patient's row: each two tokens cut to at most 5 characters ("Jonathan
+ * Smith": "jonat smith"; "John Smith": "john smith"). A query whose two tokens have 5 or more characters
+ * finds every match here; one with a shorter token finds here every patient holding that token whole.
  */
-export function usualPair(given: string, family: string): string | undefined {
-  // The first token of each that a pair can hold ("O'Brien" pairs by "brien", as a query of it does).
-  const first = queryTokens(given).find(pairable);
-  const last = queryTokens(family).find(pairable);
-  if (first === undefined || last === undefined) return undefined;
-  // As queryPair: a token that is a prefix of the other is not looked up by a pair.
-  if (first.startsWith(last) || last.startsWith(first)) return undefined;
-  return pairKey(lookupPairPrefix(first) as string, lookupPairPrefix(last) as string);
+export function indexPairs(tokens: readonly string[]): string[] {
+  return [...new Set(tokenPairs(tokens).map(([a, b]) => pairKey(indexPairPrefix(a), indexPairPrefix(b))))];
+}
+
+/**
+ * The pair terms of a patient's name tokens kept in the postings: those a query with a 3- or 4-character
+ * token looks up (`lookupPairPrefix`), that is each token at 3 characters, paired with the other at 3 or,
+ * when it has 5 or more, at 5. Two 5-character prefixes are left to the row's `pairs` index.
+ */
+export function namePairs(tokens: readonly string[]): string[] {
+  const pairs = new Set<string>();
+  const cut = (token: string, length: number): string => Array.from(token).slice(0, length).join('');
+  for (const [a, b] of tokenPairs(tokens)) {
+    const shortA = cut(a, PAIR_SHORT);
+    const shortB = cut(b, PAIR_SHORT);
+    pairs.add(pairKey(shortA, shortB));
+    if (indexPrefixComplete(b)) pairs.add(pairKey(shortA, cut(b, PAIR_LONG)));
+    if (indexPrefixComplete(a)) pairs.add(pairKey(cut(a, PAIR_LONG), shortB));
+  }
+  return [...pairs];
 }
 
 /** The prefix a query token is paired by (5 characters, else 3), or undefined when it cannot be paired. */

@@ -55,18 +55,28 @@ export interface PatientStoreOptions extends DatabaseOptions {
   readonly migrations?: readonly StoreMigration[];
 }
 
+/** Every row has name-pair terms in the postings. */
 const PAIRS_MARKER = 'name-pairs';
+/** Every row has its `pairs` index terms (store version 4 on). */
+const PAIR_INDEX_MARKER = 'pair-index';
 
 /**
- * Whether every row carries name-pair terms: true once marked, and marked when the store is empty (new, or
- * wiped). A store filled by an earlier version keeps searching by single-token terms until it is emptied.
+ * Which name-pair terms every row carries: each is true once marked, and marked when the store is empty
+ * (new, or wiped). A store filled by an earlier version searches without them until it is emptied: by
+ * single-token postings, or by the postings and the `pairs` index together.
  */
-async function markPairsIndexed(db: StoreDatabase): Promise<boolean> {
+async function markPairsIndexed(db: StoreDatabase): Promise<{ postings: boolean; index: boolean }> {
   return db.transaction('rw', [db.meta, db.patients], async () => {
-    if ((await db.meta.get(PAIRS_MARKER)) !== undefined) return true;
-    if ((await db.patients.count()) > 0) return false;
-    await db.meta.put({ name: PAIRS_MARKER, value: new Uint8Array([1]) });
-    return true;
+    const [postings, index] = await Promise.all(
+      [PAIRS_MARKER, PAIR_INDEX_MARKER].map(async (name) => (await db.meta.get(name)) !== undefined),
+    );
+    if ((postings && index) || (await db.patients.count()) > 0) {
+      return { postings: postings === true, index: index === true };
+    }
+    await db.meta.bulkPut(
+      [PAIRS_MARKER, PAIR_INDEX_MARKER].map((name) => ({ name, value: new Uint8Array([1]) })),
+    );
+    return { postings: true, index: true };
   });
 }
 
@@ -115,7 +125,7 @@ export class PatientStore {
     private readonly dataKey: CryptoKey,
     indexKey: CryptoKey,
     private readonly onCorruptRow: ((error: StoreCorruptError) => void) | undefined,
-    private readonly pairsIndexed: boolean,
+    private readonly pairsIndexed: { readonly postings: boolean; readonly index: boolean },
   ) {
     this.indexer = new BlindIndexer(indexKey);
   }
@@ -125,7 +135,7 @@ export class PatientStore {
     const keys = await deriveStoreKeys(options.keyMaterial);
     const db = createDatabase(options.name, options, options.migrations);
     await db.open();
-    let pairsIndexed: boolean;
+    let pairsIndexed: { postings: boolean; index: boolean };
     try {
       await checkKey(db, keys.data, options.name);
       pairsIndexed = await markPairsIndexed(db);
@@ -168,7 +178,8 @@ export class PatientStore {
       indexer: this.indexer,
       reportCorrupt: this.reportCorrupt,
       cards: this.cards,
-      pairsIndexed: this.pairsIndexed,
+      pairsIndexed: this.pairsIndexed.postings,
+      pairIndexComplete: this.pairsIndexed.index,
     };
   }
 
@@ -312,12 +323,20 @@ export class PatientStore {
     return result;
   }
 
-  /** Summaries of rows named by search hits; corrupt rows are reported and left out. */
-  async readSummaries(keys: readonly string[]): Promise<StoredSummary[]> {
+  /**
+   * Summaries of rows named by a search hit; corrupt rows are reported and left out. With the hit's NHS
+   * number, every other row holding it is read too: the same person cached from another ICB under a name
+   * the search did not match (or that a search answered from the exact matches alone left out).
+   */
+  async readSummaries(keys: readonly string[], nhsNumber?: string): Promise<StoredSummary[]> {
     const { db } = this;
-    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodies], () =>
-      Promise.all([db.patients.bulkGet([...keys]), db.bodies.bulkGet([...keys])]),
-    );
+    const digits = nhsNumber === undefined ? undefined : normaliseValidNhsNumber(nhsNumber);
+    const term = digits === undefined ? undefined : await this.indexer.term('nhs', digits);
+    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodies], async () => {
+      const sameNumber = term === undefined ? [] : await db.patients.where('nhs').equals(term).primaryKeys();
+      const all = [...new Set([...keys, ...sameNumber])];
+      return Promise.all([db.patients.bulkGet(all), db.bodies.bulkGet(all)]);
+    });
     const summaries = await Promise.all(
       rows.map(async (row, index) => {
         if (row === undefined) return undefined;

@@ -82,7 +82,7 @@ export async function encodePatient(
     ...(terms.nhs === undefined ? {} : { nhs: terms.nhs }),
     ...(terms.dob === undefined ? {} : { dob: terms.dob }),
     postcodes: terms.postcodes,
-    ...(terms.usualPair === undefined ? {} : { pair: terms.usualPair }),
+    pairs: terms.pairs,
     card: cardBytes,
   };
   return { row, body: { k, body }, nameTerms: terms.names };

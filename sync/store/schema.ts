@@ -17,10 +17,12 @@ export interface PatientRow {
   readonly dob?: string;
   readonly postcodes: string[];
   /**
-   * The name-pair term of the usual name (also in the postings): indexed here so that a search by first
-   * name and family name reads its usual candidates, cards included, in one request instead of one get each.
+   * The name-pair terms of every two name tokens, each cut to 5 characters (`indexPairs`): a search by two
+   * names reads its candidates, cards included, in one request of this multiEntry index instead of a
+   * postings read and one get each. Absent on rows written before store version 4 (their `pair`, the usual
+   * name's pair term of version 3, is no longer read).
    */
-  readonly pair?: string;
+  readonly pairs?: string[];
   /** Sealed card JSON (uncompressed): the result-list card, the patient id and the name tokens. */
   readonly card: Bytes;
   /** The postings segment that holds this row's name terms; entries in older segments are stale. */
@@ -100,6 +102,14 @@ export const STORE_MIGRATIONS: readonly StoreMigration[] = [
     description: 'the usual name pair term indexed on the patient row (rows written before have none)',
     stores: {
       patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, pair',
+    },
+  },
+  {
+    version: 4,
+    description:
+      'every name pair (tokens cut to 5 characters) indexed on the patient row, replacing the usual pair',
+    stores: {
+      patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, *pairs',
     },
   },
 ];

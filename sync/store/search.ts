@@ -4,7 +4,14 @@
 import type { BlindIndexer } from './blind-index';
 import type { CardCache } from './card-cache';
 import { StoreCorruptError, TooManyMatchesError } from './errors';
-import { foldText, lookupPairPrefix, lookupPrefix, pairKey } from './normalise';
+import {
+  foldText,
+  indexPairPrefix,
+  indexPrefixComplete,
+  lookupPairPrefix,
+  lookupPrefix,
+  pairKey,
+} from './normalise';
 import type { SealedCard } from './row-codec';
 import { lookupPostings, requested } from './postings';
 import { decodeCard } from './row-codec';
@@ -28,6 +35,8 @@ export interface SearchContext {
   readonly cards: CardCache;
   /** Every row carries name-pair terms (the store was created with them); else pairs are not looked up. */
   readonly pairsIndexed: boolean;
+  /** Every row carries its `pairs` index terms (written since store version 4). */
+  readonly pairIndexComplete: boolean;
 }
 
 interface Candidate {
@@ -78,7 +87,7 @@ async function openCards(
 /** The rows whose index `index` holds `term`, at most `limit`, in one raw request. */
 function indexedRows(
   patients: IDBObjectStore,
-  index: 'nhs' | 'postcodes' | 'dob' | 'pair',
+  index: 'nhs' | 'postcodes' | 'dob' | 'pairs',
   term: string,
   limit: number,
 ): Promise<PatientRow[]> {
@@ -177,84 +186,26 @@ export async function searchByTerm(
 }
 
 /**
- * The pair term that narrows a name query most: two query tokens with the longest pair prefixes, the first
- * and last of them when those are as long (so "oliver james smith" looks up the usual-name pair "olive
- * smith", which the `pair` index holds). None when fewer than two tokens can be paired, or when one is a
- * prefix of the other (both may then match the same name token, which no pair term holds).
+ * The two query tokens a name search pairs: the longest two that can be paired (their pair narrows most,
+ * and with 5 or more characters each the row index answers alone). None when fewer than two can be paired,
+ * or when one is a prefix of the other (both may then match the same name token, which no pair term holds).
  */
-function queryPair(tokens: readonly string[]): string | undefined {
+function queryPair(tokens: readonly string[]): readonly [string, string] | undefined {
   const pairable = [...new Set(tokens)]
     .map((token) => ({ token, prefix: lookupPairPrefix(token) }))
-    .filter((entry): entry is { token: string; prefix: string } => entry.prefix !== undefined);
-  const longest = [...pairable].sort((a, b) => b.prefix.length - a.prefix.length);
-  const outer = [pairable[0], pairable.at(-1)];
-  const [first, second] =
-    pairable.length > 2 &&
-    Math.min(...outer.map((entry) => entry?.prefix.length ?? 0)) >= (longest[1]?.prefix.length ?? 0)
-      ? outer
-      : longest;
+    .filter((entry): entry is { token: string; prefix: string } => entry.prefix !== undefined)
+    .sort((a, b) => Math.min(b.token.length, 5) - Math.min(a.token.length, 5));
+  const [first, second] = pairable;
   if (first === undefined || second === undefined) return undefined;
   if (first.token.startsWith(second.token) || second.token.startsWith(first.token)) return undefined;
-  return pairKey(first.prefix, second.prefix);
+  return [first.token, second.token];
 }
 
-/**
- * Every query token must be a prefix of one of the patient's name tokens (AND); an optional date of birth
- * narrows. Exact token matches rank before prefix matches.
- */
-export async function searchByNameTokens(
-  context: SearchContext,
+/** Candidates whose decrypted card holds every query token (exactly, or as a prefix: ranked after). */
+function matching(
+  cards: readonly { row: PatientRow; card: SealedCard }[],
   tokens: readonly string[],
-  birthDate: string | undefined,
-  limit: number,
-): Promise<SearchHit[]> {
-  const prefixes = [...new Set(tokens.map(lookupPrefix).filter((prefix) => prefix !== undefined))];
-  if (prefixes.length === 0 && birthDate === undefined) return [];
-  const { db } = context;
-  const pair = birthDate === undefined && context.pairsIndexed ? queryPair(tokens) : undefined;
-  // With a date of birth, its posting list (a few patients among 100,000) is the whole candidate set, and a
-  // name pair's list is short too: the name tokens are checked on the decrypted cards below, so the long
-  // lists of common names are read only when neither applies.
-  let cards: { row: PatientRow; card: SealedCard }[];
-  if (birthDate !== undefined) {
-    const term = await context.indexer.term('dob', birthDate);
-    cards = await loadIndexed(context, 'dob', term);
-  } else {
-    const terms =
-      pair !== undefined
-        ? [await context.indexer.term('pair', pair)]
-        : await Promise.all(prefixes.map((prefix) => context.indexer.term('name', prefix)));
-    // A pair may be some patients' usual name ("oliver smith"): their rows, cards included, come in one
-    // read of the `pair` index, alongside the postings that list every patient holding the pair.
-    const transaction = db.backendDB().transaction(['postings', 'patients'], 'readonly');
-    const [lists, usual] = await Promise.all([
-      lookupPostings(transaction.objectStore('postings'), db.keyRange, terms, context.reportCorrupt),
-      pair === undefined
-        ? []
-        : indexedRows(
-            transaction.objectStore('patients'),
-            'pair',
-            terms[0] as string,
-            MAX_NAME_CANDIDATES + 1,
-          ),
-    ]);
-    // A row must be listed under every term; it is live for all of them from the oldest listing on.
-    const listedIn = new Map<string, number>();
-    for (const key of intersect(lists.map((list) => [...list.keys()]))) {
-      listedIn.set(key, Math.min(...lists.map((list) => list.get(key) ?? 0)));
-    }
-    const inHand = new Set(usual.map((row) => row.k));
-    const others = [...listedIn.keys()].filter((key) => !inHand.has(key));
-    if (usual.length + others.length > MAX_NAME_CANDIDATES) {
-      throw new TooManyMatchesError(usual.length + others.length);
-    }
-    // Rows from the index are current (IndexedDB keeps it with the row), so no postings check applies.
-    const [fromIndex, fetched] = await Promise.all([
-      openCards(context, usual),
-      loadCards(context, others, listedIn),
-    ]);
-    cards = [...fromIndex, ...fetched];
-  }
+): Candidate[] {
   const candidates: Candidate[] = [];
   for (const entry of cards) {
     let prefixOnly = 0;
@@ -266,5 +217,90 @@ export async function searchByNameTokens(
     });
     if (matchesAll) candidates.push({ ...entry, rank: prefixOnly });
   }
-  return mergeHits(candidates, limit);
+  return candidates;
+}
+
+/** People (by NHS number, else row) among `candidates` who match every token exactly. */
+function exactPeople(candidates: readonly Candidate[]): number {
+  return new Set(
+    candidates
+      .filter((candidate) => candidate.rank === 0)
+      .map((candidate) => candidate.card.card.nhsNumber ?? `row:${candidate.row.k}`),
+  ).size;
+}
+
+/**
+ * Every query token must be a prefix of one of the patient's name tokens (AND); an optional date of birth
+ * narrows. Exact token matches rank before prefix matches.
+ *
+ * Two names ("oliver smith") are looked up as a pair in the rows' `pairs` index, which returns the rows with
+ * their cards in one request. When both typed names have 5 or more characters, that index holds every
+ * match. When one is shorter ("john smith"), it holds every patient with exactly those names, and those rank
+ * first: if they fill the page, the answer is theirs; otherwise the pair's postings list (read alongside)
+ * gives the prefix matches ("johnny smith"), each read with one get.
+ */
+export async function searchByNameTokens(
+  context: SearchContext,
+  tokens: readonly string[],
+  birthDate: string | undefined,
+  limit: number,
+): Promise<SearchHit[]> {
+  const prefixes = [...new Set(tokens.map(lookupPrefix).filter((prefix) => prefix !== undefined))];
+  if (prefixes.length === 0 && birthDate === undefined) return [];
+  if (birthDate !== undefined) {
+    // Its posting list (a few patients among 100,000) is the whole candidate set: the name tokens are checked
+    // on the decrypted cards.
+    const term = await context.indexer.term('dob', birthDate);
+    return mergeHits(matching(await loadIndexed(context, 'dob', term), tokens), limit);
+  }
+  const { db } = context;
+  const pair = queryPair(tokens);
+  const [indexTerm, postingsTerms] = await Promise.all([
+    pair === undefined
+      ? undefined
+      : context.indexer.term('row-pair', pairKey(indexPairPrefix(pair[0]), indexPairPrefix(pair[1]))),
+    pair !== undefined && context.pairsIndexed
+      ? Promise.all([
+          context.indexer.term(
+            'pair',
+            pairKey(lookupPairPrefix(pair[0]) as string, lookupPairPrefix(pair[1]) as string),
+          ),
+        ])
+      : Promise.all(prefixes.map((prefix) => context.indexer.term('name', prefix))),
+  ]);
+  // The index alone holds every match when both names are long enough and every row has its index terms.
+  const indexAnswers =
+    pair !== undefined && context.pairIndexComplete && pair.every((token) => indexPrefixComplete(token));
+  const transaction = db.backendDB().transaction(['postings', 'patients'], 'readonly');
+  const [lists, indexed] = await Promise.all([
+    indexAnswers
+      ? undefined
+      : lookupPostings(
+          transaction.objectStore('postings'),
+          db.keyRange,
+          postingsTerms,
+          context.reportCorrupt,
+        ),
+    indexTerm === undefined
+      ? []
+      : indexedRows(transaction.objectStore('patients'), 'pairs', indexTerm, MAX_NAME_CANDIDATES + 1),
+  ]);
+  // Rows from the index are current (IndexedDB keeps it with the row), so no postings check applies.
+  const fromIndex = matching(await openCards(context, indexed), tokens);
+  if (lists === undefined || (context.pairIndexComplete && exactPeople(fromIndex) >= limit)) {
+    if (indexed.length > MAX_NAME_CANDIDATES) throw new TooManyMatchesError(indexed.length);
+    return mergeHits(fromIndex, limit);
+  }
+  // A row must be listed under every term; it is live for all of them from the oldest listing on.
+  const listedIn = new Map<string, number>();
+  for (const key of intersect(lists.map((list) => [...list.keys()]))) {
+    listedIn.set(key, Math.min(...lists.map((list) => list.get(key) ?? 0)));
+  }
+  const inHand = new Set(indexed.map((row) => row.k));
+  const others = [...listedIn.keys()].filter((key) => !inHand.has(key));
+  if (indexed.length + others.length > MAX_NAME_CANDIDATES) {
+    throw new TooManyMatchesError(indexed.length + others.length);
+  }
+  const fetched = matching(await loadCards(context, others, listedIn), tokens);
+  return mergeHits([...fromIndex, ...fetched], limit);
 }

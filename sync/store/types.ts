@@ -9,8 +9,6 @@ export interface SearchKeys {
   readonly birthDate?: string;
   /** Raw postcodes, current and previous. */
   readonly postcodes: readonly string[];
-  /** The first given and the family name of the usual name: the pair most searches type (`usualPair`). */
-  readonly usualName?: { readonly given?: string; readonly family?: string };
 }
 
 /** The small record shown in result lists; stored encrypted, never compressed. */

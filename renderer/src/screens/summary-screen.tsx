@@ -34,7 +34,7 @@ export function SummaryScreen(props: SummaryScreenProps) {
   useEffect(() => {
     let cancelled = false;
     const icbNames = new Map(icbs.map((icb) => [icb.odsCode, icb.name]));
-    store.readSummaries(hit.sources.map((source) => source.key)).then(
+    store.readSummaries(hit.sources.map((source) => source.key), hit.nhsNumber).then(
       (stored) => {
         if (cancelled) return;
         if (stored.length === 0) {

@@ -190,7 +190,10 @@ async function latencies(
       const first = found[0];
       if (kind === 'nhs-number' && first !== undefined) {
         const opened = performance.now();
-        const stored = await store.readSummaries(first.sources.map((source) => source.key));
+        const stored = await store.readSummaries(
+          first.sources.map((source) => source.key),
+          first.nhsNumber,
+        );
         mergeSummaries(
           stored.map((record) => summaryOfStored(record, { odsCode: record.icb, name: record.icb })),
         );

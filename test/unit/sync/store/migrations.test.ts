@@ -22,7 +22,7 @@ const latest = STORE_MIGRATIONS.at(-1)?.version ?? 0;
 const testNextVersion: StoreMigration = {
   version: latest + 1,
   description: 'test only: index patients by a schema tag',
-  stores: { patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, pair, tag' },
+  stores: { patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, *pairs, tag' },
   upgrade: async (transaction: Transaction) => {
     await transaction
       .table('patients')

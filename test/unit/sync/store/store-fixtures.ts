@@ -68,7 +68,6 @@ export function patientWrite(person: PersonFixture): PatientWrite {
       names: [person.family, person.given, displayName, ...(person.extraNames ?? [])],
       ...(person.birthDate === undefined ? {} : { birthDate: person.birthDate }),
       postcodes: person.postcode === undefined ? [] : [person.postcode],
-      usualName: { given: person.given, family: person.family },
     },
     card: {
       displayName,

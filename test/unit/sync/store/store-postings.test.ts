@@ -167,13 +167,13 @@ describe('name postings', () => {
     }
   });
 
-  it('finds patients by their usual name through the row index, and by other names through the postings', async () => {
+  it('finds every two names through the row index alone, and a short name through the postings', async () => {
     const store = await stores.open({ name: uniqueName('usual') });
     await store.commit({
       icb: 'QWE',
       upserts: [
         patientWrite({ patientId: 'p1', given: 'Oliver', family: 'Smith' }),
-        // Oliver only as a middle name: found through the postings, not the usual-name index.
+        // Oliver only as a middle name: the row index holds every two of a patient's names.
         patientWrite({
           patientId: 'p2',
           given: 'James',
@@ -187,18 +187,21 @@ describe('name postings', () => {
       checkpoint: 1,
     });
     const db = databaseOf(store);
-    expect((await db.patients.toArray()).filter((row) => row.pair !== undefined)).toHaveLength(3);
+    expect((await db.patients.toArray()).every((row) => (row.pairs ?? []).length > 0)).toBe(true);
     expect(await names(store, 'oliver smith')).toEqual(['James Smith', 'Oliver Smith']);
-    // Without the postings, the usual-name index alone still answers for the usual name.
+    expect(await names(store, 'oli smith')).toEqual(['James Smith', 'Oliver Smith']);
+    // Without the postings, the row index alone answers two names of 5 or more letters.
     await db.postings.clear();
-    expect(await names(store, 'oliver smith')).toEqual(['Oliver Smith']);
-    expect(await names(store, 'smith oliver')).toEqual(['Oliver Smith']);
-    // Three words look up the pair of the first and the last: the usual name's.
+    expect(await names(store, 'oliver smith')).toEqual(['James Smith', 'Oliver Smith']);
+    expect(await names(store, 'smith oliver')).toEqual(['James Smith', 'Oliver Smith']);
     expect(await names(store, 'oliver james brown')).toEqual(['Oliver James Brown']);
+    // A 3-letter name needs the postings for the names it begins ("oli": Oliver): they are gone here.
+    expect(await names(store, 'oli smith')).toEqual([]);
   });
 
-  it('finds a row written before the usual-name index (no pair term) through the postings', async () => {
-    const store = await stores.open({ name: uniqueName('no-pair') });
+  it('finds a row written before the pairs index (store version 4) through the postings', async () => {
+    const name = uniqueName('no-pair');
+    const store = await stores.open({ name });
     await store.commit({
       icb: 'QWE',
       upserts: [patientWrite({ patientId: 'p1', given: 'Annabel', family: 'Older' })],
@@ -208,10 +211,27 @@ describe('name postings', () => {
     });
     const db = databaseOf(store);
     const [row] = await db.patients.toArray();
-    if (row?.pair === undefined) throw new Error('the row has no pair term');
-    const { pair: _pair, ...withoutPair } = row;
-    await db.patients.put(withoutPair);
-    expect(await names(store, 'annabel older')).toEqual(['Annabel Older']);
+    if (row?.pairs === undefined) throw new Error('the row has no pair terms');
+    const { pairs: _pairs, ...withoutPairs } = row;
+    // As an older store holds it: no `pairs` on the row, and neither pair marker (single-token postings).
+    await db.patients.put(withoutPairs);
+    await db.meta.bulkDelete(['name-pairs', 'pair-index']);
+    store.close();
+    const reopened = await stores.open({ name });
+    expect(await names(reopened, 'annabel older')).toEqual(['Annabel Older']);
+    // A row written now has its `pairs`: the search reads the postings and the index, and finds both.
+    await reopened.commit({
+      icb: 'QWE',
+      upserts: [
+        patientWrite({ patientId: 'p2', given: 'Annabel', family: 'Older', birthDate: '1990-01-01' }),
+      ],
+      deletes: [],
+      quarantine: [],
+      checkpoint: 2,
+    });
+    const rows = await databaseOf(reopened).patients.toArray();
+    expect(rows.map((entry) => entry.pairs === undefined).sort()).toEqual([false, true]);
+    expect(await names(reopened, 'annabel older')).toEqual(['Annabel Older', 'Annabel Older']);
   });
 
   it('refuses a postings state it cannot read, without losing the rows', async () => {

@@ -104,6 +104,28 @@ describe('PatientStore search by NHS number', () => {
     const summaries = await store.readSummaries(hit?.sources.map((source) => source.key) ?? []);
     expect(summaries.map((summary) => summary.icb)).toEqual(['QXX', 'QWE']);
   });
+
+  it("opens every ICB's record of a hit's NHS number, also one its name search did not match", async () => {
+    const own = await stores.open({ name: uniqueName('other-name') });
+    const nhsNumber = validNhsNumber(77);
+    const write = (icb: string, family: string) =>
+      patientWrite({ icb, patientId: `${icb}-1`, given: 'Harriet', family, nhsNumber });
+    for (const [icb, family] of [
+      ['QWE', 'Lindqvist'],
+      ['QXX', 'Marsh'],
+    ] as const) {
+      await own.commit({ icb, upserts: [write(icb, family)], deletes: [], quarantine: [], checkpoint: null });
+    }
+    // Known by her earlier name in one ICB: the search finds that ICB's row alone.
+    const [hit] = await own.searchByName('harriet lindqvist');
+    expect(hit?.sources.map((source) => source.icb)).toEqual(['QWE']);
+    const keys = hit?.sources.map((source) => source.key) ?? [];
+    expect((await own.readSummaries(keys)).map((summary) => summary.icb)).toEqual(['QWE']);
+    const opened = await own.readSummaries(keys, hit?.nhsNumber);
+    expect(opened.map((summary) => summary.icb).sort()).toEqual(['QWE', 'QXX']);
+    // An NHS number that is not valid adds nothing (and is not an error: the keys still open).
+    expect(await own.readSummaries(keys, '1234567890')).toHaveLength(1);
+  });
 });
 
 describe('PatientStore search by name', () => {
