@@ -34,29 +34,34 @@ export function SummaryScreen(props: SummaryScreenProps) {
   useEffect(() => {
     let cancelled = false;
     const icbNames = new Map(icbs.map((icb) => [icb.odsCode, icb.name]));
-    store.readSummaries(hit.sources.map((source) => source.key), hit.nhsNumber).then(
-      (stored) => {
-        if (cancelled) return;
-        if (stored.length === 0) {
-          setLoaded({ kind: 'missing' });
-          return;
-        }
-        try {
-          // The pre-cache stores raw resources; the summary is projected now, when the record is opened.
-          const summary = mergeSummaries(
-            stored.map((row) =>
-              summaryOfStored(row, { odsCode: row.icb, name: icbNames.get(row.icb) ?? row.icb }),
-            ),
-          );
-          setLoaded({ kind: 'ready', summary });
-        } catch (error) {
-          setLoaded({ kind: 'error', message: (error as Error).message });
-        }
-      },
-      (error: unknown) => {
-        if (!cancelled) setLoaded({ kind: 'error', message: (error as Error).message });
-      },
-    );
+    store
+      .readSummaries(
+        hit.sources.map((source) => source.key),
+        hit.nhsNumber,
+      )
+      .then(
+        (stored) => {
+          if (cancelled) return;
+          if (stored.length === 0) {
+            setLoaded({ kind: 'missing' });
+            return;
+          }
+          try {
+            // The pre-cache stores raw resources; the summary is projected now, when the record is opened.
+            const summary = mergeSummaries(
+              stored.map((row) =>
+                summaryOfStored(row, { odsCode: row.icb, name: icbNames.get(row.icb) ?? row.icb }),
+              ),
+            );
+            setLoaded({ kind: 'ready', summary });
+          } catch (error) {
+            setLoaded({ kind: 'error', message: (error as Error).message });
+          }
+        },
+        (error: unknown) => {
+          if (!cancelled) setLoaded({ kind: 'error', message: (error as Error).message });
+        },
+      );
     return () => {
       cancelled = true;
     };
