@@ -285,10 +285,11 @@ export async function searchByNameTokens(
       ? []
       : indexedRows(transaction.objectStore('patients'), 'pairs', indexTerm, MAX_NAME_CANDIDATES + 1),
   ]);
+  // Past the limit the name is too broad, whichever path would answer: said before decrypting anything.
+  if (indexed.length > MAX_NAME_CANDIDATES) throw new TooManyMatchesError(indexed.length);
   // Rows from the index are current (IndexedDB keeps it with the row), so no postings check applies.
   const fromIndex = matching(await openCards(context, indexed), tokens);
   if (lists === undefined || (context.pairIndexComplete && exactPeople(fromIndex) >= limit)) {
-    if (indexed.length > MAX_NAME_CANDIDATES) throw new TooManyMatchesError(indexed.length);
     return mergeHits(fromIndex, limit);
   }
   // A row must be listed under every term; it is live for all of them from the oldest listing on.

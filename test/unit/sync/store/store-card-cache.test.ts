@@ -83,7 +83,7 @@ describe('search card cache', () => {
 describe('broad name searches', () => {
   it('asks for more of a name that more than MAX_NAME_CANDIDATES patients share, and answers with a DOB', async () => {
     const store = await stores.open({ name: uniqueName('broad') });
-    const upserts = Array.from({ length: MAX_NAME_CANDIDATES + 1 }, (_, index) =>
+    const upserts = Array.from({ length: MAX_NAME_CANDIDATES + 2 }, (_, index) =>
       patientWrite({
         patientId: `p${index}`,
         given: index === 0 ? 'Olga' : 'Oliver',
@@ -94,7 +94,11 @@ describe('broad name searches', () => {
     await store.commit({ icb: 'QWE', upserts, deletes: [], quarantine: [], checkpoint: 1 });
     const broad = await store.search('ol smith').catch((error: unknown) => error);
     expect(broad).toBeInstanceOf(TooManyMatchesError);
-    expect((broad as TooManyMatchesError).matches).toBe(MAX_NAME_CANDIDATES + 1);
+    expect((broad as TooManyMatchesError).matches).toBe(MAX_NAME_CANDIDATES + 2);
+    // Two full names are looked up in the row index, which stops reading one row past the limit.
+    const full = await store.search('oliver smith').catch((error: unknown) => error);
+    expect(full).toBeInstanceOf(TooManyMatchesError);
+    expect((full as TooManyMatchesError).matches).toBe(MAX_NAME_CANDIDATES + 1);
     expect((await store.search('olga smith')).map((hit) => hit.displayName)).toEqual(['Olga Smith']);
     expect((await store.search('oliver smith 02/01/1911')).map((hit) => hit.displayName)).toEqual([
       'Oliver Smith',
