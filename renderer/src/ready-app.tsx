@@ -1,6 +1,6 @@
 // The provisioned app: a small state router over home, search, summary, encounter notes, the outbox and
 // settings, with background sync and the note push engine running beside it and the counts kept fresh.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Profile } from '../../sync/provisioning-profile';
 import type { MergedSummary } from '../../sync/projection';
 import type { PatientStore, SearchHit } from '../../sync/store';
@@ -65,6 +65,13 @@ export function ReadyApp(props: ReadyAppProps) {
   const [route, setRoute] = useState<Route>({ screen: 'home' });
   const [query, setQuery] = useState('');
   const [cached, setCached] = useState<Record<string, number> | undefined>();
+  // ICBs whose sync has completed since their count was read: counted again before a number is shown.
+  const recountingNow = useRef<ReadonlySet<string>>(new Set());
+  const [recounting, setRecounting] = useState<ReadonlySet<string>>(recountingNow.current);
+  const updateRecounting = useCallback((next: ReadonlySet<string>) => {
+    recountingNow.current = next;
+    setRecounting(next);
+  }, []);
   const [preArrivals, setPreArrivals] = useState<number | undefined>();
   const [noteFailure, setNoteFailure] = useState<string | undefined>();
   const now = useNow();
@@ -105,22 +112,28 @@ export function ReadyApp(props: ReadyAppProps) {
   );
 
   const refreshCounts = useCallback(() => {
+    const counted = recountingNow.current;
     store.counts().then(
       (counts) => {
         setCached(counts.byIcb);
+        updateRecounting(new Set([...recountingNow.current].filter((icb) => !counted.has(icb))));
       },
       (error: unknown) => {
         console.error('Could not count cached patients', error);
       },
     );
-  }, [store]);
+  }, [store, updateRecounting]);
 
   const onWorkerMessage = useCallback(
     (message: FromWorker) => {
-      const completedIcb = message.type === 'pull-event' && message.event.type === 'completed';
-      if (completedIcb || message.type === 'run-finished') refreshCounts();
+      if (message.type === 'pull-event' && message.event.type === 'completed') {
+        updateRecounting(new Set([...recountingNow.current, message.event.icb]));
+        refreshCounts();
+      } else if (message.type === 'run-finished') {
+        refreshCounts();
+      }
     },
-    [refreshCounts],
+    [refreshCounts, updateRecounting],
   );
   const sync = useBackgroundSync({
     profile,
@@ -184,6 +197,7 @@ export function ReadyApp(props: ReadyAppProps) {
             profile={profile}
             sync={sync.state}
             cached={cached}
+            recounting={recounting}
             noteQueue={notes.kind === 'ready' ? notes.counts : undefined}
             preArrivals={preArrivals}
             {...(notes.kind === 'ready'

@@ -12,6 +12,8 @@ export interface HomeScreenProps {
   readonly sync: SyncState;
   /** Patients cached per ICB ODS code; undefined while being counted. */
   readonly cached: Readonly<Record<string, number>> | undefined;
+  /** ICBs whose count is being read again after a sync: shown as being counted, not as the old number. */
+  readonly recounting?: ReadonlySet<string>;
   /** Notes in the outbox by state; undefined while being read. */
   readonly noteQueue: OutboxCounts | undefined;
   /** Drafts to continue, most recently changed first. */
@@ -105,7 +107,11 @@ export function HomeScreen(props: HomeScreenProps) {
               key={icb.odsCode}
               name={icb.name}
               odsCode={icb.odsCode}
-              patientsCached={cached === undefined ? undefined : (cached[icb.odsCode] ?? 0)}
+              patientsCached={
+                cached === undefined || props.recounting?.has(icb.odsCode) === true
+                  ? undefined
+                  : (cached[icb.odsCode] ?? 0)
+              }
               sync={sync.icbs[icb.odsCode] ?? { phase: 'idle', invalidResources: 0 }}
               online={sync.online}
               now={now}

@@ -21,6 +21,7 @@ function renderHome(
   sync: SyncState,
   cached: Record<string, number> | undefined = { QT1: 121, QJ2: 92, QK1: 2 },
   noteQueue: OutboxCounts = NO_NOTES,
+  recounting?: ReadonlySet<string>,
 ) {
   const onSyncNow = vi.fn();
   render(
@@ -28,6 +29,7 @@ function renderHome(
       profile={profile}
       sync={sync}
       cached={cached}
+      {...(recounting === undefined ? {} : { recounting })}
       noteQueue={noteQueue}
       preArrivals={0}
       now={NOW}
@@ -155,6 +157,13 @@ describe('HomeScreen', () => {
     expect(within(row('Trentside ICB (QT1)')).getByText('121 patients cached')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
     expect(onSyncNow).toHaveBeenCalledOnce();
+  });
+
+  it('shows an ICB just synced as being counted, not with the count from before its sync', () => {
+    renderHome(idle(), { QT1: 0, QJ2: 92, QK1: 2 }, NO_NOTES, new Set(['QT1']));
+    expect(within(row('Trentside ICB (QT1)')).getByText('Counting…')).toBeTruthy();
+    expect(within(row('Trentside ICB (QT1)')).queryByText('0 patients cached')).toBeNull();
+    expect(within(row('Derwent Valley ICB (QJ2)')).getByText('92 patients cached')).toBeTruthy();
   });
 
   it('says when a server refuses the device', () => {
