@@ -57,7 +57,6 @@ export class BlindIndexer {
     const nhsNumber = keys.nhsNumber === undefined ? undefined : normaliseValidNhsNumber(keys.nhsNumber);
     const birthDate = keys.birthDate === undefined ? undefined : normaliseBirthDate(keys.birthDate);
     const tokens = nameTokens(keys.names);
-    const prefixes = new Set(tokens.flatMap(tokenPrefixes));
     const postcodeTerms = new Set<string>();
     for (const raw of keys.postcodes) {
       const postcode = normalisePostcode(raw);
@@ -65,23 +64,34 @@ export class BlindIndexer {
       if (postcode.full !== undefined) postcodeTerms.add(postcode.full);
       postcodeTerms.add(postcode.district);
     }
-    const [nhs, dob, names, pairs, postcodes, rowPairs] = await Promise.all([
+    const [nhs, dob, names, postcodes, rowPairs] = await Promise.all([
       nhsNumber === undefined ? undefined : this.term('nhs', nhsNumber),
       birthDate === undefined ? undefined : this.term('dob', birthDate),
-      Promise.all([...prefixes].map((prefix) => this.term('name', prefix))),
-      // Pair terms share the `names` index: the HMAC's domain keeps them apart from single-token terms.
-      Promise.all(namePairs(tokens).map((pair) => this.term('pair', pair))),
+      this.nameTerms(tokens),
       Promise.all([...postcodeTerms].map((postcode) => this.term('pc', postcode))),
       Promise.all(indexPairs(tokens).map((pair) => this.term('row-pair', pair))),
     ]);
     return {
       ...(nhs === undefined ? {} : { nhs }),
       ...(dob === undefined ? {} : { dob }),
-      names: [...new Set([...names, ...pairs])],
+      names,
       postcodes: [...new Set(postcodes)],
       tokens,
       pairs: [...new Set(rowPairs)],
     };
+  }
+
+  /**
+   * The postings terms of a patient's name tokens: each token's prefixes and the pairs a short name looks
+   * up (`namePairs`). Pair terms share the postings with single-token terms: the HMAC's domain keeps them
+   * apart.
+   */
+  async nameTerms(tokens: readonly string[]): Promise<string[]> {
+    const [prefixes, pairs] = await Promise.all([
+      Promise.all([...new Set(tokens.flatMap(tokenPrefixes))].map((prefix) => this.term('name', prefix))),
+      Promise.all(namePairs(tokens).map((pair) => this.term('pair', pair))),
+    ]);
+    return [...new Set([...prefixes, ...pairs])];
   }
 
   /** Forgets cached terms (they are derived from personal data). */

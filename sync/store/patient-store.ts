@@ -55,6 +55,8 @@ export interface PatientStoreOptions extends DatabaseOptions {
   readonly migrations?: readonly StoreMigration[];
 }
 
+/** Set when a postings row failed to parse: the next `mergePostings` rebuilds the postings from the cards. */
+const POSTINGS_DAMAGED = 'postings-damaged';
 /** Every row has name-pair terms in the postings. */
 const PAIRS_MARKER = 'name-pairs';
 /** Every row has its `pairs` index terms (store version 4 on). */
@@ -169,6 +171,13 @@ export class PatientStore {
   private readonly reportCorrupt = (error: StoreCorruptError): void => {
     this.corrupt.add(error.key);
     this.onCorruptRow?.(error);
+    // A damaged postings row hides its names from searches: noted in the store (the sync worker, which
+    // rebuilds, has its own handle on it), and rebuilt from the cards when the next pull run ends.
+    if (error.table === 'postings') {
+      this.db.meta.put({ name: POSTINGS_DAMAGED, value: new Uint8Array([1]) }).catch((cause: unknown) => {
+        console.error('Could not note damaged name postings', cause);
+      });
+    }
   };
 
   private get searchContext(): SearchContext {
@@ -250,6 +259,10 @@ export class PatientStore {
    */
   async mergePostings(): Promise<void> {
     const { db } = this;
+    if ((await db.meta.get(POSTINGS_DAMAGED)) !== undefined) {
+      await this.rebuildPostings();
+      return;
+    }
     for (;;) {
       const merged = await db.transaction('rw', [db.postings, db.meta], async () => {
         const state = await readPostingsState(db);
@@ -287,6 +300,52 @@ export class PatientStore {
         segments: [[state.next, COMPACTED_TIER]],
       });
     });
+  }
+
+  /**
+   * Writes the name postings again from the patients' cards (their name tokens), as one compacted segment,
+   * replacing every postings row: what a damaged row had hidden is found again. The cards are read and
+   * their terms hashed outside any write transaction (WebCrypto cannot run inside one); the rewrite then
+   * checks that no commit came in between, and starts over if one did. Rows whose card fails authentication
+   * are reported and left out, as searches leave them out.
+   */
+  async rebuildPostings(): Promise<void> {
+    const { db } = this;
+    for (let attempt = 0; ; attempt++) {
+      const [before, rows] = await db.transaction('r', [db.patients, db.meta], () =>
+        Promise.all([readPostingsState(db), db.patients.toArray()]),
+      );
+      const builder = new SegmentBuilder();
+      await mapLimited(rows, SEAL_CONCURRENCY, async (row) => {
+        let tokens: readonly string[];
+        try {
+          tokens = (await decodeCard(this.dataKey, row)).tokens;
+        } catch (error) {
+          this.report(error);
+          return;
+        }
+        builder.add(row.k, await this.indexer.nameTerms(tokens));
+      });
+      const rebuilt = await db.transaction('rw', [db.postings, db.meta], async () => {
+        const now = await readPostingsState(db);
+        if (now.next !== before.next) return false;
+        await db.postings.clear();
+        await db.postings.bulkAdd(builder.compactedRows(now.next));
+        await writePostingsState(db, {
+          next: now.next + 1,
+          sinceCompaction: 0,
+          segments: [[now.next, COMPACTED_TIER]],
+        });
+        await db.meta.delete(POSTINGS_DAMAGED);
+        return true;
+      });
+      if (rebuilt) return;
+      if (attempt >= 2) {
+        // The marker stays: the run after next tries again.
+        console.warn('Name postings changed during three rebuilds in a row; the next run rebuilds them');
+        return;
+      }
+    }
   }
 
   /** The pull engine's checkpoint for `icb` as it was committed; the caller validates its shape. */

@@ -139,6 +139,14 @@ export class SegmentBuilder {
     }
   }
 
+  /** The rows of compacted segment `s`: each bucket in its fine parts, as a merge or compaction writes it. */
+  compactedRows(s: number): PostingRow[] {
+    return fineRows(
+      s,
+      [...this.byTerm].map(([term, keys]) => ({ term: decodeBase64url(term), parts: keys })),
+    );
+  }
+
   /** The rows of segment `s`, one per bucket that has terms. */
   rows(s: number): PostingRow[] {
     const buckets = new Map<number, { term: Bytes; parts: Bytes[] }[]>();
