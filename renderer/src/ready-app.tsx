@@ -7,7 +7,6 @@ import type { PatientStore, SearchHit } from '../../sync/store';
 import { useBackgroundSync } from './background-sync/use-background-sync';
 import type { FromWorker } from './background-sync/worker-protocol';
 import { AppHeader, type Place } from './components/app-header';
-import { preArrivalCount } from './data/note-queue';
 import { useDeviceOutbox } from './data/outbox-state';
 import { patientFromSummary } from './encounter/note-amend';
 import { emptyUnknownPatient, newNoteForm } from './encounter/note-form';
@@ -72,7 +71,6 @@ export function ReadyApp(props: ReadyAppProps) {
     recountingNow.current = next;
     setRecounting(next);
   }, []);
-  const [preArrivals, setPreArrivals] = useState<number | undefined>();
   const [noteFailure, setNoteFailure] = useState<string | undefined>();
   const now = useNow();
 
@@ -144,7 +142,6 @@ export function ReadyApp(props: ReadyAppProps) {
 
   useEffect(() => {
     refreshCounts();
-    void preArrivalCount().then(setPreArrivals);
   }, [refreshCounts]);
 
   // While a run is going, the counts grow page by page.
@@ -199,7 +196,6 @@ export function ReadyApp(props: ReadyAppProps) {
             cached={cached}
             recounting={recounting}
             noteQueue={notes.kind === 'ready' ? notes.counts : undefined}
-            preArrivals={preArrivals}
             {...(notes.kind === 'ready'
               ? {
                   drafts: notes.drafts,

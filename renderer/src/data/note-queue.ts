@@ -1,5 +1,5 @@
 // What waits to be sent or received: the outbox's notes by state (drafts, waiting, sending, sent, needing
-// attention, paused), read from the device's outbox; pre-arrival requests are not built yet.
+// attention, paused), read from the device's outbox.
 import type { OutboxCounts } from '../../../sync/outbox';
 
 /** The outbox operation the home screen's counts need. */
@@ -15,9 +15,4 @@ export function noteQueueCounts(outbox: CountingOutbox): Promise<OutboxCounts> {
 /** Notes not yet acknowledged by a server: waiting, sending, needing attention or paused (drafts aside). */
 export function unsentCount(counts: OutboxCounts): number {
   return counts.queued + counts.sending + counts.needsAttention + counts.paused;
-}
-
-/** Pre-arrival requests from the control room waiting for this crew; none until pre-arrival exists. */
-export function preArrivalCount(): Promise<number> {
-  return Promise.resolve(0);
 }

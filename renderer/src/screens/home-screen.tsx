@@ -18,7 +18,6 @@ export interface HomeScreenProps {
   readonly noteQueue: OutboxCounts | undefined;
   /** Drafts to continue, most recently changed first. */
   readonly drafts?: readonly HomeDraft[];
-  readonly preArrivals: number | undefined;
   readonly now: Date;
   readonly theme: Theme;
   readonly onThemeChange: (theme: Theme) => void;
@@ -131,7 +130,8 @@ export function HomeScreen(props: HomeScreenProps) {
           <div className="nhsuk-summary-list__row">
             <dt className="nhsuk-summary-list__key">Pre-arrival requests</dt>
             <dd className="nhsuk-summary-list__value" data-testid="pre-arrivals">
-              {countWords(props.preArrivals, 'None', (count) => `${count} received`)}
+              {/* Not "None": the control room's pre-arrival link is not built, so nothing here can be known. */}
+              Not available on this device yet
             </dd>
           </div>
         </dl>

@@ -31,7 +31,6 @@ function renderHome(
       cached={cached}
       {...(recounting === undefined ? {} : { recounting })}
       noteQueue={noteQueue}
-      preArrivals={0}
       now={NOW}
       theme="day"
       onThemeChange={() => undefined}
@@ -55,7 +54,8 @@ describe('HomeScreen', () => {
     expect(screen.getByRole('heading', { name: 'Area: Trentside and Derwent Valley' })).toBeTruthy();
     expect(screen.getByText('EM-A123')).toBeTruthy();
     expect(screen.getByTestId('note-queue').textContent).toBe('None yet');
-    expect(screen.getByTestId('pre-arrivals').textContent).toBe('None');
+    // The control room's link is not built: the screen must not claim there are no requests.
+    expect(screen.getByTestId('pre-arrivals').textContent).toBe('Not available on this device yet');
   });
 
   it('counts notes waiting, sending, sent and needing attention (paused notes count as waiting)', () => {
