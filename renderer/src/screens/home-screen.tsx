@@ -41,11 +41,6 @@ function queueWords(counts: OutboxCounts | undefined): string {
   return words.length === 0 ? 'None yet' : words.join(' · ');
 }
 
-function countWords(count: number | undefined, none: string, some: (count: number) => string): string {
-  if (count === undefined) return 'Checking…';
-  return count === 0 ? none : some(count);
-}
-
 export function HomeScreen(props: HomeScreenProps) {
   const { profile, sync, cached, now } = props;
   return (
