@@ -194,7 +194,7 @@ function queryPair(tokens: readonly string[]): readonly [string, string] | undef
   const pairable = [...new Set(tokens)]
     .map((token) => ({ token, prefix: lookupPairPrefix(token) }))
     .filter((entry): entry is { token: string; prefix: string } => entry.prefix !== undefined)
-    .sort((a, b) => Math.min(b.token.length, 5) - Math.min(a.token.length, 5));
+    .sort((a, b) => indexPairPrefix(b.token).length - indexPairPrefix(a.token).length);
   const [first, second] = pairable;
   if (first === undefined || second === undefined) return undefined;
   if (first.token.startsWith(second.token) || second.token.startsWith(first.token)) return undefined;
