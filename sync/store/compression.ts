@@ -5,18 +5,22 @@ type Bytes = Uint8Array<ArrayBuffer>;
 
 async function pipe(input: Bytes, transform: CompressionStream | DecompressionStream): Promise<Bytes> {
   const writer = transform.writable.getWriter();
-  // Written and closed without awaiting: awaiting would deadlock once the readable side's queue is full.
+  // Written and closed while the other side is read: awaiting the write first would deadlock once the
+  // readable side's queue is full.
   const written = writer.write(input).then(() => writer.close());
   const reader = transform.readable.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    length += value.byteLength;
-  }
-  await written;
+  const read = async (): Promise<void> => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      chunks.push(value);
+      length += value.byteLength;
+    }
+  };
+  // Both awaited together: on malformed input both sides fail, and neither failure is left unhandled.
+  await Promise.all([written, read()]);
   const output = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {

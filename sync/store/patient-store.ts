@@ -23,12 +23,11 @@ import {
   COMPACT_AFTER_SEGMENTS,
   COMPACTED_TIER,
   compactPostings,
-  INITIAL_POSTINGS,
   mergeSegments,
-  POSTINGS_META,
-  postingsStateRow,
+  readPostingsState,
   segmentsToMerge,
   SegmentBuilder,
+  writePostingsState,
 } from './postings';
 import type { PostingsState } from './postings';
 import { createDatabase, dexieOptions } from './schema';
@@ -80,41 +79,6 @@ async function markPairsIndexed(db: StoreDatabase): Promise<{ postings: boolean;
     );
     return { postings: true, index: true };
   });
-}
-
-function isSegmentList(value: unknown): value is [number, number][] {
-  return (
-    Array.isArray(value) &&
-    value.every(
-      (entry: unknown) =>
-        Array.isArray(entry) &&
-        entry.length === 2 &&
-        entry.every((part: unknown) => Number.isSafeInteger(part) && (part as number) >= 0),
-    )
-  );
-}
-
-async function readPostingsState(db: StoreDatabase): Promise<PostingsState> {
-  const row = await db.meta.get(POSTINGS_META);
-  if (row === undefined) return INITIAL_POSTINGS;
-  let state: Partial<PostingsState> | undefined;
-  try {
-    state = JSON.parse(new TextDecoder().decode(row.value)) as Partial<PostingsState> | undefined;
-  } catch (error) {
-    throw new StoreCorruptError('meta', POSTINGS_META, 'value', { cause: error });
-  }
-  if (
-    !Number.isSafeInteger(state?.next) ||
-    !Number.isSafeInteger(state?.sinceCompaction) ||
-    (state?.segments !== undefined && !isSegmentList(state.segments))
-  ) {
-    throw new StoreCorruptError('meta', POSTINGS_META, 'value');
-  }
-  return state as PostingsState;
-}
-
-async function writePostingsState(db: StoreDatabase, state: PostingsState): Promise<void> {
-  await db.meta.put(postingsStateRow(state));
 }
 
 export class PatientStore {

@@ -19,6 +19,7 @@ import type { Collection, Table } from 'dexie';
 import type { Bytes } from './data-key';
 import { base64url, sameBytes } from './data-key';
 import { StoreCorruptError } from './errors';
+import type { StoreDatabase } from './schema';
 
 export const POSTING_BUCKETS = 256;
 /** Rows a bucket of a merged or compacted segment is split into. */
@@ -405,4 +406,40 @@ function encodeParts(groups: readonly { term: Bytes; parts: readonly Bytes[] }[]
     offset += GROUP_HEADER + count * ROW_KEY_BYTES;
   }
   return data;
+}
+
+function isSegmentList(value: unknown): value is [number, number][] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (entry: unknown) =>
+        Array.isArray(entry) &&
+        entry.length === 2 &&
+        entry.every((part: unknown) => Number.isSafeInteger(part) && (part as number) >= 0),
+    )
+  );
+}
+
+/** The postings state in `meta`; throws StoreCorruptError when it cannot be read. */
+export async function readPostingsState(db: StoreDatabase): Promise<PostingsState> {
+  const row = await db.meta.get(POSTINGS_META);
+  if (row === undefined) return INITIAL_POSTINGS;
+  let state: Partial<PostingsState> | undefined;
+  try {
+    state = JSON.parse(new TextDecoder().decode(row.value)) as Partial<PostingsState> | undefined;
+  } catch (error) {
+    throw new StoreCorruptError('meta', POSTINGS_META, 'value', { cause: error });
+  }
+  if (
+    !Number.isSafeInteger(state?.next) ||
+    !Number.isSafeInteger(state?.sinceCompaction) ||
+    (state?.segments !== undefined && !isSegmentList(state.segments))
+  ) {
+    throw new StoreCorruptError('meta', POSTINGS_META, 'value');
+  }
+  return state as PostingsState;
+}
+
+export async function writePostingsState(db: StoreDatabase, state: PostingsState): Promise<void> {
+  await db.meta.put(postingsStateRow(state));
 }
