@@ -14,7 +14,7 @@ import {
   segmentsToMerge,
 } from '../../../../sync/store/postings';
 import type { PostingsState } from '../../../../sync/store/postings';
-import { OpenStores, patientWrite, uniqueName } from './store-fixtures';
+import { emptyBatch, OpenStores, patientWrite, uniqueName } from './store-fixtures';
 
 const stores = new OpenStores();
 afterEach(() => {
@@ -281,7 +281,7 @@ describe('name postings', () => {
       patientWrite({ patientId: 'p2', given: 'Bob', family: 'Old', extraNames: ['Robert Old'] }),
       patientWrite({ patientId: 'p3', given: 'Anna', family: 'Olden' }),
     ];
-    await store.commit({ icb: 'QWE', upserts: people, deletes: [], quarantine: [], checkpoint: 1 });
+    await store.commit({ ...emptyBatch('QWE', 1), upserts: people });
     const db = databaseOf(store);
     // Every postings row truncated: their names are hidden, and the first search that meets one says so.
     await db.postings.toCollection().modify((row: { data: Uint8Array }) => {
@@ -307,11 +307,8 @@ describe('name postings', () => {
     expect((await postingsState(store)).segments).toHaveLength(1);
     // Later commits and merges carry on from the rebuilt segment.
     await store.commit({
-      icb: 'QWE',
+      ...emptyBatch('QWE', 2),
       upserts: [patientWrite({ patientId: 'p1', given: 'Carys', family: 'Oldman' })],
-      deletes: [],
-      quarantine: [],
-      checkpoint: 2,
     });
     expect(await names(store, 'carys')).toEqual(['Carys Oldman']);
     expect(await names(store, 'carys newman')).toEqual([]);
@@ -322,7 +319,7 @@ describe('name postings', () => {
     const upserts = Array.from({ length: 40 }, (_, index) =>
       patientWrite({ patientId: `p${index}`, given: 'Ann', family: `Old${index}` }),
     );
-    await store.commit({ icb: 'QWE', upserts, deletes: [], quarantine: [], checkpoint: 1 });
+    await store.commit({ ...emptyBatch('QWE', 1), upserts });
     // A commit renames one patient after the rebuild has read the cards and before it writes: made to land
     // there by running it from inside the rebuild's first hashing of a card's names.
     const indexer = (store as unknown as { indexer: { nameTerms: (tokens: string[]) => Promise<string[]> } })
@@ -333,11 +330,8 @@ describe('name postings', () => {
       if (!landed) {
         landed = true;
         await store.commit({
-          icb: 'QWE',
+          ...emptyBatch('QWE', 2),
           upserts: [patientWrite({ patientId: 'p0', given: 'Carys', family: 'New' })],
-          deletes: [],
-          quarantine: [],
-          checkpoint: 2,
         });
       }
       return nameTerms(tokens);
