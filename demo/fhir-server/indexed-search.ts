@@ -23,6 +23,12 @@ const UNMATCHABLE = /^(_has|_include|_elements|_summary|_text|_content|_list|_qu
 const SUPPORTED_SORTS = new Set(['_lastUpdated', '-_lastUpdated', '_id', '-_id']);
 const GP_TARGETS: readonly ResourceType[] = ['Organization', 'Practitioner', 'PractitionerRole'];
 const CACHE_SIZE = 16;
+/** Task reference parameters searchable with `:identifier` (logical references, as dispatch addresses vehicles). */
+const TASK_REFERENCES: Readonly<Record<string, 'owner' | 'for' | 'requester'>> = {
+  'owner:identifier': 'owner',
+  'patient:identifier': 'for',
+  'requester:identifier': 'requester',
+};
 /** `general-practitioner.identifier`, optionally typed (`general-practitioner:Organization.identifier`). */
 const GP_CHAIN = /^general-practitioner(?::(Organization|Practitioner|PractitionerRole))?\.identifier$/;
 
@@ -171,6 +177,8 @@ export class IndexedSearch {
       ) {
         const [system = '', value = ''] = rawValue.split('|');
         idSets.push(this.store.cohorts.byPractitionerIdentifier(system, value));
+      } else if (resourceType === 'Task' && TASK_REFERENCES[name] !== undefined) {
+        idSets.push(this.tasksByReferenceIdentifier(TASK_REFERENCES[name], values));
       } else if (name.includes('.') || name.includes(':') || name.startsWith('_')) {
         return undefined;
       } else {
@@ -218,6 +226,28 @@ export class IndexedSearch {
       return residual === undefined || (resource !== undefined && matchesSearchRequest(resource, residual));
     });
     return result.sort(comparator(sort));
+  }
+
+  /** Tasks whose reference field holds an identifier matching any `system|value` or bare `value` token. */
+  private tasksByReferenceIdentifier(
+    field: 'owner' | 'for' | 'requester',
+    tokens: readonly string[],
+  ): Set<string> {
+    const ids = new Set<string>();
+    for (const entry of this.store.changes.latestOfType('Task')) {
+      const task = this.store.contentOf(entry);
+      if (task?.resourceType !== 'Task') continue;
+      const identifier = task[field]?.identifier;
+      if (identifier?.value === undefined) continue;
+      const matches = tokens.some((token) => {
+        const bar = token.indexOf('|');
+        return bar < 0
+          ? token === identifier.value
+          : token.slice(0, bar) === (identifier.system ?? '') && token.slice(bar + 1) === identifier.value;
+      });
+      if (matches) ids.add(task.id ?? '');
+    }
+    return ids;
   }
 
   private compartmentIds(resourceType: string, patientIds: readonly string[]): Set<string> {

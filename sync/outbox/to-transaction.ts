@@ -20,7 +20,7 @@ import { LOINC, SNOMED, vitalSigns } from './vital-signs';
 export const NOTE_ITEM_SYSTEM = 'https://kerbside.example/Id/note-item';
 /** Tags each resource with the note version that wrote it, so a replayed amendment can be recognised. */
 export const NOTE_VERSION_SYSTEM = 'https://kerbside.example/CodeSystem/note-version';
-const INCIDENT_SYSTEM = 'https://kerbside.example/Id/cad-incident';
+export const INCIDENT_SYSTEM = 'https://kerbside.example/Id/cad-incident';
 const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 const ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 

@@ -13,3 +13,4 @@ export type {
   ChangeStrategy,
 } from './types';
 export { summaryOfStored, buildPatientWrite } from './patient-records';
+export { fetchPatientByNhsNumber, type FetchedPatient } from './fetch-patient';

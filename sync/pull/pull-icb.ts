@@ -36,7 +36,7 @@ export function chooseChunkStrategy(capabilities: ServerCapabilities): ChunkStra
 }
 
 /** Strategy for patients who join the cohort during an incremental run (a handful: no export job). */
-function joinStrategy(chunk: ChunkStrategy): ChunkStrategy {
+export function joinStrategy(chunk: ChunkStrategy): ChunkStrategy {
   return chunk === 'bulk-export' ? 'revinclude' : chunk;
 }
 
