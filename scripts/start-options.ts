@@ -35,6 +35,7 @@ const envSchema = z.object({
     .default(5_000),
   KERBSIDE_DEMO_SEED: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').default(1),
   KERBSIDE_DEMO_HISTORY: flag(true),
+  KERBSIDE_DEMO_PRE_ARRIVALS: flag(true),
   KERBSIDE_MODE: z
     .enum(['auto', 'electron', 'browser'], { error: 'must be auto, electron or browser' })
     .default('auto'),

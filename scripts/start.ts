@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { startDemoWorld } from '../demo/demo-world';
+import { demoPreArrivals, sendPreArrival } from '../demo/dispatch';
 import { findElectronBinary } from './electron-binary';
 import { buildRenderer, serveRenderer } from './serve-renderer';
 import { parseStartOptions } from './start-options';
@@ -53,6 +54,16 @@ async function main(): Promise<void> {
     console.log(`  ICB ${icb.odsCode} ${icb.name}: ${server.baseUrl} (${server.count('Patient')} patients)`);
   }
   console.log(`  Dispatch: ${world.dispatch.baseUrl}`);
+  if (options.KERBSIDE_DEMO_PRE_ARRIVALS) {
+    // What a control room would send the demo vehicle: one patient in its area, one from outside it.
+    const callsign = world.profiles.crew.device.callsign;
+    for (const request of demoPreArrivals(world.population, callsign, new Date())) {
+      await sendPreArrival(world.dispatch.baseUrl, request);
+      console.log(
+        `  Pre-arrival request for ${callsign}: incident ${request.incidentNumber} (${request.priority ?? 'urgent'})`,
+      );
+    }
+  }
 
   await buildRenderer();
   const renderer = await serveRenderer({

@@ -3,11 +3,13 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Profile } from '../../sync/provisioning-profile';
 import type { MergedSummary } from '../../sync/projection';
+import type { PreArrivalItem } from '../../sync/prearrival';
 import type { PatientStore, SearchHit } from '../../sync/store';
 import { useBackgroundSync } from './background-sync/use-background-sync';
 import type { FromWorker } from './background-sync/worker-protocol';
 import { AppHeader, type Place } from './components/app-header';
 import { useDeviceOutbox } from './data/outbox-state';
+import { usePreArrivals } from './data/pre-arrival-state';
 import { patientFromSummary } from './encounter/note-amend';
 import { emptyUnknownPatient, newNoteForm } from './encounter/note-form';
 import type { NoteForm } from './encounter/note-form';
@@ -23,7 +25,13 @@ import type { Theme } from './theme';
 type Route =
   | { readonly screen: 'home' }
   | { readonly screen: 'search' }
-  | { readonly screen: 'summary'; readonly hit: SearchHit }
+  | {
+      readonly screen: 'summary';
+      readonly hit: SearchHit;
+      readonly back: 'search' | 'home';
+      /** Opened from a pre-arrival request: the records fetched with it. */
+      readonly fetched?: PreArrivalItem['records'];
+    }
   | { readonly screen: 'note'; readonly open: OpenNote; readonly back: 'home' | 'outbox' }
   | { readonly screen: 'outbox' }
   | { readonly screen: 'settings' };
@@ -162,8 +170,39 @@ export function ReadyApp(props: ReadyAppProps) {
       Object.fromEntries(Object.entries(sync.state.icbs).map(([icb, state]) => [icb, state.lastCompletedAt])),
     [sync.state.icbs],
   );
+  const preArrivals = usePreArrivals({ profile, keyMaterial: props.keyMaterial, online: sync.state.online });
+  const [preArrivalFailure, setPreArrivalFailure] = useState<string | undefined>();
+  const openPreArrival = (item: PreArrivalItem) => {
+    const cards = item.records?.records.map((record) => record.card) ?? [];
+    const hit: SearchHit = {
+      nhsNumber: item.request.nhsNumber,
+      displayName: item.request.patientName ?? cards[0]?.displayName ?? 'Patient',
+      restricted: cards.some((card) => card.restricted),
+      deceased: cards.some((card) => card.deceased),
+      sources: [],
+    };
+    setRoute({
+      screen: 'summary',
+      hit,
+      back: 'home',
+      ...(item.records === undefined ? {} : { fetched: item.records }),
+    });
+  };
+  const acceptPreArrival = (item: PreArrivalItem) => {
+    if (preArrivals.kind !== 'ready') return;
+    preArrivals.accept(item.request.taskId).then(
+      () => {
+        setPreArrivalFailure(undefined);
+      },
+      (error: unknown) => {
+        setPreArrivalFailure(error instanceof Error ? error.message : String(error));
+      },
+    );
+  };
+  const unaccepted =
+    preArrivals.kind === 'ready' ? preArrivals.items.filter((item) => item.status !== 'accepted') : [];
   const place: Place | undefined =
-    route.screen === 'summary' ? 'search' : route.screen === 'note' ? route.back : route.screen;
+    route.screen === 'summary' ? route.back : route.screen === 'note' ? route.back : route.screen;
   const startFromSummary = (summary: MergedSummary, hit: SearchHit) => {
     startNote(newNoteForm(patientFromSummary(summary, hit.displayName), profile.device.callsign, new Date()));
   };
@@ -182,6 +221,28 @@ export function ReadyApp(props: ReadyAppProps) {
         {notes.kind === 'failed' && (
           <p className="kb-error" role="alert">
             The outbox of encounter notes could not be opened: {notes.message}
+          </p>
+        )}
+        {unaccepted.length > 0 && route.screen !== 'home' && (
+          <div className="kb-prearrival-alert" role="alert">
+            <p>
+              <strong>Pre-arrival request from control:</strong> incident{' '}
+              {unaccepted.map((item) => item.request.incidentNumber).join(', ')}
+            </p>
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--reverse"
+              onClick={() => {
+                setRoute({ screen: 'home' });
+              }}
+            >
+              Show request
+            </button>
+          </div>
+        )}
+        {preArrivalFailure !== undefined && (
+          <p className="kb-error" role="alert">
+            The request could not be accepted: {preArrivalFailure}
           </p>
         )}
         {noteFailure !== undefined && (
@@ -219,6 +280,9 @@ export function ReadyApp(props: ReadyAppProps) {
             onSearch={() => {
               setRoute({ screen: 'search' });
             }}
+            preArrivals={preArrivals}
+            onOpenPreArrival={openPreArrival}
+            onAcceptPreArrival={acceptPreArrival}
           />
         )}
         {route.screen === 'search' && (
@@ -229,7 +293,7 @@ export function ReadyApp(props: ReadyAppProps) {
             onQueryChange={setQuery}
             now={now}
             onOpen={(hit) => {
-              setRoute({ screen: 'summary', hit });
+              setRoute({ screen: 'summary', hit, back: 'search' });
             }}
           />
         )}
@@ -242,8 +306,10 @@ export function ReadyApp(props: ReadyAppProps) {
               lastSyncedAt={lastSyncedAt}
               now={now}
               onBack={() => {
-                setRoute({ screen: 'search' });
+                setRoute({ screen: route.back });
               }}
+              backLabel={route.back === 'home' ? 'Back to home' : 'Back to search'}
+              {...(route.fetched === undefined ? {} : { fetched: route.fetched.records })}
               {...(notes.kind === 'ready'
                 ? {
                     onStartNote: (summary: MergedSummary) => {

@@ -2,9 +2,13 @@
 import type { OutboxCounts } from '../../../sync/outbox';
 import type { Profile } from '../../../sync/provisioning-profile';
 import type { SyncState } from '../background-sync/sync-state';
+import type { PreArrivalItem } from '../../../sync/prearrival';
+import type { PreArrivalState } from '../data/pre-arrival-state';
 import { IcbStatus } from '../components/icb-status';
+import { PreArrivalList } from '../components/pre-arrival-list';
 import { ThemeToggle } from '../components/theme-toggle';
 import { DraftList, type HomeDraft } from '../encounter/note-display';
+import { formatAge } from '../format';
 import type { Theme } from '../theme';
 
 export interface HomeScreenProps {
@@ -26,6 +30,10 @@ export interface HomeScreenProps {
   readonly onNewUnknownNote?: () => void;
   readonly onOpenOutbox?: () => void;
   readonly onContinueDraft?: (key: string) => void;
+  /** The control room's requests for this vehicle; undefined where the inbox is not run. */
+  readonly preArrivals?: PreArrivalState;
+  readonly onOpenPreArrival?: (item: PreArrivalItem) => void;
+  readonly onAcceptPreArrival?: (item: PreArrivalItem) => void;
 }
 
 /** "None yet", or e.g. "2 waiting · 1 sent"; paused notes count as waiting, with the reason on the outbox. */
@@ -39,6 +47,25 @@ function queueWords(counts: OutboxCounts | undefined): string {
   ] as const;
   const words = parts.filter(([count]) => count > 0).map(([count, word]) => `${String(count)} ${word}`);
   return words.length === 0 ? 'None yet' : words.join(' · ');
+}
+
+/** "None (checked 2 min ago)", "2 open · 1 not accepted", or why it is not known. */
+function preArrivalWords(state: PreArrivalState | undefined, online: boolean, now: Date): string {
+  if (state === undefined) return 'Not received on this device';
+  if (state.kind === 'opening') return 'Checking…';
+  if (state.kind === 'failed') return `Could not be opened: ${state.message}`;
+  const { items } = state;
+  const waiting = items.filter((item) => item.status !== 'accepted').length;
+  const counted =
+    items.length === 0
+      ? 'None'
+      : [`${String(items.length)} open`, ...(waiting > 0 ? [`${String(waiting)} not accepted`] : [])].join(
+          ' · ',
+        );
+  if (!online) return `${counted} (offline: new requests arrive when the signal returns)`;
+  if (state.checkError !== undefined) return `${counted} (could not reach dispatch: ${state.checkError})`;
+  if (state.lastCheckedAt === undefined) return `${counted} (checking…)`;
+  return `${counted} (checked ${formatAge(state.lastCheckedAt.toISOString(), now)})`;
 }
 
 export function HomeScreen(props: HomeScreenProps) {
@@ -66,6 +93,18 @@ export function HomeScreen(props: HomeScreenProps) {
           )}
         </div>
       </section>
+      {props.preArrivals?.kind === 'ready' && props.preArrivals.items.length > 0 && (
+        <section aria-labelledby="prearrivals-heading">
+          <h2 id="prearrivals-heading">Pre-arrival requests</h2>
+          <PreArrivalList
+            items={props.preArrivals.items}
+            icbNames={Object.fromEntries(profile.icbs.map((icb) => [icb.odsCode, icb.name]))}
+            now={now}
+            onOpen={(item) => props.onOpenPreArrival?.(item)}
+            onAccept={(item) => props.onAcceptPreArrival?.(item)}
+          />
+        </section>
+      )}
       {props.drafts !== undefined && props.drafts.length > 0 && props.onContinueDraft !== undefined && (
         <DraftList drafts={props.drafts} onContinue={props.onContinueDraft} />
       )}
@@ -125,8 +164,7 @@ export function HomeScreen(props: HomeScreenProps) {
           <div className="nhsuk-summary-list__row">
             <dt className="nhsuk-summary-list__key">Pre-arrival requests</dt>
             <dd className="nhsuk-summary-list__value" data-testid="pre-arrivals">
-              {/* Not "None": the control room's pre-arrival link is not built, so nothing here can be known. */}
-              Not available on this device yet
+              {preArrivalWords(props.preArrivals, sync.online, now)}
             </dd>
           </div>
         </dl>

@@ -1,10 +1,11 @@
-// The summary of one patient: the cached records from every ICB that holds them, projected from their raw
-// FHIR resources, merged, and rendered by SummaryView, with the way back to the search results.
+// The summary of one patient: the cached records from every ICB that holds them (and, for a pre-arrival
+// request, the records fetched with it), projected from their raw FHIR resources, merged, and rendered by
+// SummaryView, with the way back to where the crew came from.
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../sync/provisioning-profile';
 import { mergeSummaries, type MergedSummary } from '../../../sync/projection';
 import { summaryOfStored } from '../../../sync/pull';
-import type { SearchHit } from '../../../sync/store';
+import type { SearchHit, StoredSummary } from '../../../sync/store';
 import type { ScreenStore } from '../data/patient-store';
 import { SummaryView, type IcbFreshness } from '../summary/summary-view';
 
@@ -16,19 +17,56 @@ export interface SummaryScreenProps {
   readonly lastSyncedAt: Readonly<Record<string, string | undefined>>;
   readonly now: Date;
   readonly onBack: () => void;
+  /** Default "Back to search". */
+  readonly backLabel?: string;
+  /** Records fetched for a pre-arrival request; for each ICB's record the fresher of these and the cache's is shown. */
+  readonly fetched?: readonly FetchedRow[];
   /** Starts an encounter note for this patient from the summary on screen. */
   readonly onStartNote?: (summary: MergedSummary) => void;
 }
 
+export interface FetchedRow {
+  readonly icb: string;
+  readonly patientId: string;
+  readonly raw: readonly unknown[];
+  readonly refreshedAt: number;
+}
+
+type Row = Pick<StoredSummary, 'icb' | 'raw' | 'refreshedAt'>;
+
+function patientIdOf(raw: readonly unknown[]): string | undefined {
+  const patient = raw.find(
+    (resource): resource is { resourceType: 'Patient'; id?: string } =>
+      typeof resource === 'object' &&
+      resource !== null &&
+      (resource as { resourceType?: unknown }).resourceType === 'Patient',
+  );
+  return patient?.id;
+}
+
+/** The cache's rows and the fetched ones, one per ICB record (the fresher wins). */
+export function freshestRows(stored: readonly Row[], fetched: readonly FetchedRow[]): Row[] {
+  const rows = new Map<string, Row>();
+  const put = (key: string, row: Row) => {
+    const existing = rows.get(key);
+    if (existing === undefined || existing.refreshedAt < row.refreshedAt) rows.set(key, row);
+  };
+  for (const row of stored) put(`${row.icb}/${patientIdOf(row.raw) ?? ''}`, row);
+  for (const row of fetched)
+    put(`${row.icb}/${row.patientId}`, { icb: row.icb, raw: [...row.raw], refreshedAt: row.refreshedAt });
+  return [...rows.values()];
+}
+
 type Loaded =
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly summary: MergedSummary }
+  | { readonly kind: 'ready'; readonly summary: MergedSummary; readonly rows: readonly Row[] }
   | { readonly kind: 'missing' }
   | { readonly kind: 'error'; readonly message: string };
 
 export function SummaryScreen(props: SummaryScreenProps) {
   const { store, hit } = props;
   const icbs = props.profile.icbs;
+  const fetched = props.fetched;
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
 
   useEffect(() => {
@@ -40,8 +78,9 @@ export function SummaryScreen(props: SummaryScreenProps) {
         hit.nhsNumber,
       )
       .then(
-        (stored) => {
+        (cached) => {
           if (cancelled) return;
+          const stored = freshestRows(cached, fetched ?? []);
           if (stored.length === 0) {
             setLoaded({ kind: 'missing' });
             return;
@@ -53,7 +92,7 @@ export function SummaryScreen(props: SummaryScreenProps) {
                 summaryOfStored(row, { odsCode: row.icb, name: icbNames.get(row.icb) ?? row.icb }),
               ),
             );
-            setLoaded({ kind: 'ready', summary });
+            setLoaded({ kind: 'ready', summary, rows: stored });
           } catch (error) {
             setLoaded({ kind: 'error', message: (error as Error).message });
           }
@@ -65,10 +104,18 @@ export function SummaryScreen(props: SummaryScreenProps) {
     return () => {
       cancelled = true;
     };
-  }, [store, hit, icbs]);
+  }, [store, hit, icbs, fetched]);
 
   const freshness: IcbFreshness[] = props.profile.icbs.map((icb) => {
-    const lastSyncedAt = props.lastSyncedAt[icb.odsCode];
+    // A record fetched after the ICB's last sync (a pre-arrival's) is as fresh as its fetch.
+    const shown = loaded.kind === 'ready' ? loaded.rows.filter((row) => row.icb === icb.odsCode) : [];
+    const times = [
+      ...shown.map((row) => row.refreshedAt),
+      ...(props.lastSyncedAt[icb.odsCode] === undefined
+        ? []
+        : [Date.parse(props.lastSyncedAt[icb.odsCode] ?? '')]),
+    ].filter((time) => Number.isFinite(time));
+    const lastSyncedAt = times.length === 0 ? undefined : new Date(Math.max(...times)).toISOString();
     return lastSyncedAt === undefined
       ? { odsCode: icb.odsCode, name: icb.name }
       : { odsCode: icb.odsCode, name: icb.name, lastSyncedAt };
@@ -77,12 +124,14 @@ export function SummaryScreen(props: SummaryScreenProps) {
   return (
     <section className="kb-summary-screen" aria-label={`Summary for ${hit.displayName}`}>
       <button type="button" className="kb-back" onClick={props.onBack}>
-        Back to search
+        {props.backLabel ?? 'Back to search'}
       </button>
       {loaded.kind === 'loading' && <p role="status">Opening the record…</p>}
       {loaded.kind === 'missing' && (
         <p className="kb-error" role="alert">
-          This record is no longer on the device: it may have been removed by the retention rule or a sync.
+          {fetched === undefined
+            ? 'This record is no longer on the device: it may have been removed by the retention rule or a sync.'
+            : 'No record of this patient is on the device yet: none was cached, and none has been fetched from the Shared Care Records (that needs signal).'}
         </p>
       )}
       {loaded.kind === 'error' && (

@@ -54,8 +54,8 @@ describe('HomeScreen', () => {
     expect(screen.getByRole('heading', { name: 'Area: Trentside and Derwent Valley' })).toBeTruthy();
     expect(screen.getByText('EM-A123')).toBeTruthy();
     expect(screen.getByTestId('note-queue').textContent).toBe('None yet');
-    // The control room's link is not built: the screen must not claim there are no requests.
-    expect(screen.getByTestId('pre-arrivals').textContent).toBe('Not available on this device yet');
+    // Without an inbox the screen must not claim there are no requests.
+    expect(screen.getByTestId('pre-arrivals').textContent).toBe('Not received on this device');
   });
 
   it('counts notes waiting, sending, sent and needing attention (paused notes count as waiting)', () => {

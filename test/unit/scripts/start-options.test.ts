@@ -11,6 +11,7 @@ describe('npm start configuration', () => {
       KERBSIDE_DISPATCH_PORT: 8110,
       KERBSIDE_DEMO_PATIENTS: 5000,
       KERBSIDE_DEMO_HISTORY: true,
+      KERBSIDE_DEMO_PRE_ARRIVALS: true,
       KERBSIDE_MODE: 'auto',
       KERBSIDE_PROFILE: 'crew',
     });
