@@ -4,7 +4,7 @@ import type { Patient, Resource, Task } from '@medplum/fhirtypes';
 import { NHS_NUMBER_SYSTEM } from '../sync/nhs-number';
 import { preArrivalTask, type NewPreArrival } from '../sync/prearrival';
 import type { Population } from './population/index';
-import { demoCrewArea, type DemoIcb } from './world';
+import { demoCrewArea, demoIcbs, type DemoIcb } from './world';
 
 /** POSTs one pre-arrival request; returns the Task as stored (with its id and version). */
 export async function sendPreArrival(dispatchBaseUrl: string, input: NewPreArrival): Promise<Task> {
@@ -52,13 +52,33 @@ function pick(icb: DemoIcb['key'], patient: Patient): DemoPatientPick | undefine
   return { icb, nhsNumber, name: text, district: postcode.split(' ')[0] ?? '' };
 }
 
-/** The first living patient of the population inside (or outside) the demo crew's area. */
+/** GP practices inside the crew area: their registered patients join the area cohort wherever they live. */
+const inAreaPractices = new Set(
+  demoIcbs.flatMap((icb) =>
+    icb.practices
+      .filter((practice) => demoCrewArea.includes(practice.postcodeDistrict))
+      .map((p) => p.odsCode),
+  ),
+);
+
+/**
+ * The first living patient of the population in the crew's area cohort, or (inArea false) outside it: living
+ * outside the area and registered with a practice outside it, so the area pre-cache does not hold them.
+ */
 export function demoPatient(population: Population, inArea: boolean): DemoPatientPick {
   for (const icb of Object.keys(population.records) as DemoIcb['key'][]) {
-    for (const resource of population.records[icb] as readonly Resource[]) {
+    const records = population.records[icb] as readonly Resource[];
+    const practiceOf = new Map<string, string>();
+    for (const resource of records)
+      if (resource.resourceType === 'Organization')
+        practiceOf.set(`Organization/${resource.id ?? ''}`, resource.identifier?.[0]?.value ?? '');
+    for (const resource of records) {
       if (resource.resourceType !== 'Patient' || resource.meta?.security !== undefined) continue;
       const candidate = pick(icb, resource);
-      if (candidate !== undefined && demoCrewArea.includes(candidate.district) === inArea) return candidate;
+      if (candidate === undefined) continue;
+      const practice = practiceOf.get(resource.generalPractitioner?.[0]?.reference ?? '') ?? '';
+      const member = demoCrewArea.includes(candidate.district) || inAreaPractices.has(practice);
+      if (member === inArea) return candidate;
     }
   }
   throw new Error(`the population has no living patient ${inArea ? 'inside' : 'outside'} the crew area`);

@@ -29,7 +29,8 @@ type Route =
       readonly screen: 'summary';
       readonly hit: SearchHit;
       readonly back: 'search' | 'home';
-      /** Opened from a pre-arrival request: the records fetched with it. */
+      /** Opened from a pre-arrival request: the request, and the records fetched with it. */
+      readonly request?: PreArrivalItem['request'];
       readonly fetched?: PreArrivalItem['records'];
     }
   | { readonly screen: 'note'; readonly open: OpenNote; readonly back: 'home' | 'outbox' }
@@ -185,6 +186,7 @@ export function ReadyApp(props: ReadyAppProps) {
       screen: 'summary',
       hit,
       back: 'home',
+      request: item.request,
       ...(item.records === undefined ? {} : { fetched: item.records }),
     });
   };
@@ -203,8 +205,18 @@ export function ReadyApp(props: ReadyAppProps) {
     preArrivals.kind === 'ready' ? preArrivals.items.filter((item) => item.status !== 'accepted') : [];
   const place: Place | undefined =
     route.screen === 'summary' ? route.back : route.screen === 'note' ? route.back : route.screen;
-  const startFromSummary = (summary: MergedSummary, hit: SearchHit) => {
-    startNote(newNoteForm(patientFromSummary(summary, hit.displayName), profile.device.callsign, new Date()));
+  const startFromSummary = (summary: MergedSummary, hit: SearchHit, request?: PreArrivalItem['request']) => {
+    const form = newNoteForm(
+      patientFromSummary(summary, hit.displayName),
+      profile.device.callsign,
+      new Date(),
+    );
+    // A note for a pre-arrival patient starts with the control room's incident number and what it said.
+    startNote(
+      request === undefined
+        ? form
+        : { ...form, incidentNumber: request.incidentNumber, presentingComplaint: request.description ?? '' },
+    );
   };
 
   return (
@@ -313,7 +325,7 @@ export function ReadyApp(props: ReadyAppProps) {
               {...(notes.kind === 'ready'
                 ? {
                     onStartNote: (summary: MergedSummary) => {
-                      startFromSummary(summary, route.hit);
+                      startFromSummary(summary, route.hit, route.request);
                     },
                   }
                 : {})}

@@ -16,7 +16,7 @@ import {
 } from '../../../sync/prearrival';
 import { summaryOfStored } from '../../../sync/pull';
 import { dumpIndexedDb } from '../../support/dump-indexeddb';
-import { startWorld, testKey } from './pull-harness';
+import { expectedCohort, startWorld, testKey } from './pull-harness';
 
 const CALLSIGN = 'EM-A123';
 let world: DemoWorld;
@@ -129,6 +129,10 @@ describe('pre-arrival inbox', () => {
     const [item] = await inbox.list();
     expect(item?.records?.records.map((record) => record.icb).sort()).toEqual(icbsHolding(far.nhsNumber));
     expect(item?.records?.records.length).toBeGreaterThan(0);
+    // Not a patient the area pre-cache would hold, in any ICB.
+    const cohort = expectedCohort(world, world.profiles.crew, new Date().toISOString().slice(0, 10));
+    for (const record of item?.records?.records ?? [])
+      expect(cohort.get(record.icb)?.has(record.patientId)).toBe(false);
     store.close();
   });
 
