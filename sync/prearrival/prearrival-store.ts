@@ -17,6 +17,8 @@ export interface RequestRow {
   readonly receivedAt: number;
   /** The status the dispatch server last confirmed. */
   readonly serverStatus: ActiveStatus;
+  /** The Task's `meta.versionId` as last read (a server id, not patient data): an unchanged Task is not rewritten. */
+  readonly versionId?: string;
   /** A status set on the device and not yet confirmed by the server (sent at the next poll). */
   readonly pendingStatus?: 'received' | 'accepted';
   /** Sealed `RequestBody`. */
@@ -141,10 +143,19 @@ export class PreArrivalStore {
    */
   async saveFromServer(body: RequestBody, now: number): Promise<RequestRow> {
     const { request } = body;
-    const sealed = await sealJson(this.dataKey, body, bodyContext(request.taskId), true);
     const { db } = this;
+    const unchanged = (row: RequestRow | undefined): boolean =>
+      row !== undefined &&
+      request.versionId !== undefined &&
+      row.versionId === request.versionId &&
+      row.serverStatus === request.status;
+    // Every poll sees every open request again: one that has not changed on the server is left as it is.
+    const current = await db.requests.get(request.taskId);
+    if (current !== undefined && unchanged(current)) return current;
+    const sealed = await sealJson(this.dataKey, body, bodyContext(request.taskId), true);
     return db.transaction('rw', db.requests, async () => {
       const existing = await db.requests.get(request.taskId);
+      if (existing !== undefined && unchanged(existing)) return existing;
       const pending = existing?.pendingStatus;
       const confirmed = pending !== undefined && rank(request.status) >= rank(pending);
       const row: RequestRow = {
@@ -153,6 +164,7 @@ export class PreArrivalStore {
         expiresAt: Date.parse(request.expiresAt),
         receivedAt: existing?.receivedAt ?? now,
         serverStatus: request.status,
+        ...(request.versionId === undefined ? {} : { versionId: request.versionId }),
         ...(pending === undefined || confirmed ? {} : { pendingStatus: pending }),
         body: sealed,
         ...(existing?.records === undefined ? {} : { records: existing.records }),

@@ -101,7 +101,10 @@ export function usePreArrivals(options: PreArrivalOptions): PreArrivalState {
       }
       polling.current = true;
       try {
-        await inbox.poll();
+        const result = await inbox.poll();
+        // Not the crew's to fix: for trust IT, in the console (the Task ids carry no patient data).
+        for (const refused of result.refused)
+          console.warn(`Pre-arrival Task ${refused.taskId ?? '(no id)'} refused: ${refused.reason}`);
         setLastCheckedAt(new Date());
         setCheckError(undefined);
       } catch (error) {

@@ -115,8 +115,12 @@ describe('pre-arrival inbox', () => {
       },
     );
     expect(summary.demographics.nhsNumber).toBe(nhsNumber);
-    // A second poll changes nothing and fetches nothing again.
+    // A second poll changes nothing and fetches nothing again: the sealed row is not even rewritten.
+    const [before] = await store.rows();
     expect(await inbox.poll()).toMatchObject({ open: 1, added: [], removed: 0 });
+    const [after] = await store.rows();
+    expect(after?.body).toEqual(before?.body);
+    expect(after?.recordsAt).toBe(before?.recordsAt);
     store.close();
   });
 

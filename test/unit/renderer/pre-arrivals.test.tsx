@@ -219,7 +219,9 @@ describe('usePreArrivals', () => {
     vi.useRealTimers();
   });
 
-  function fakeInbox(pollResult: () => Promise<unknown> = () => Promise.resolve({})) {
+  function fakeInbox(
+    pollResult: () => Promise<unknown> = () => Promise.resolve({ refused: [] }),
+  ) {
     const items: PreArrivalItem[] = [item()];
     const inbox = {
       poll: vi.fn(pollResult),
