@@ -14,3 +14,5 @@ export type { StoreMigration } from './schema';
 export { parseSearchQuery, parseBirthDate } from './search-query';
 export type { ParseOptions, SearchQuery } from './search-query';
 export type * from './types';
+export { RowMirror } from './row-mirror';
+export type { MirrorSource } from './row-mirror';

@@ -5,9 +5,10 @@ import { Dexie } from 'dexie';
 import { BlindIndexer } from './blind-index';
 import { CardCache } from './card-cache';
 import { deriveStoreKeys, openJson, sealJson } from './data-key';
-import type { Bytes } from './data-key';
 import { InvalidQueryError, InvalidWriteError, StoreCorruptError } from './errors';
 import { checkKey } from './key-check';
+import { ChangeAnnouncer, idbRowSource, RowMirror } from './row-mirror';
+import { estimateStoreBytes } from './store-size';
 import { normalisePostcode, normaliseValidNhsNumber, queryTokens } from './normalise';
 import {
   checkpointContext,
@@ -31,7 +32,7 @@ import {
 } from './postings';
 import type { PostingsState } from './postings';
 import { createDatabase, dexieOptions } from './schema';
-import type { DatabaseOptions, PatientRow, StoreDatabase, StoreMigration } from './schema';
+import type { DatabaseOptions, StoreDatabase, StoreMigration } from './schema';
 import { DEFAULT_LIMIT, searchByNameTokens, searchByTerm } from './search';
 import type { SearchContext } from './search';
 import { parseBirthDate, parseSearchQuery } from './search-query';
@@ -85,8 +86,11 @@ export class PatientStore {
   private readonly indexer: BlindIndexer;
   private readonly cards = new CardCache();
   private readonly corrupt = new Set<string>();
+  private readonly changes: ChangeAnnouncer;
+  private mirror: RowMirror | undefined;
 
   private constructor(
+    private readonly name: string,
     private readonly db: StoreDatabase,
     private readonly dataKey: CryptoKey,
     indexKey: CryptoKey,
@@ -94,6 +98,7 @@ export class PatientStore {
     private readonly pairsIndexed: { readonly postings: boolean; readonly index: boolean },
   ) {
     this.indexer = new BlindIndexer(indexKey);
+    this.changes = new ChangeAnnouncer(name);
   }
 
   /** Opens (creating or migrating) the store; throws WrongKeyError when the key does not match its data. */
@@ -109,7 +114,7 @@ export class PatientStore {
       db.close();
       throw error;
     }
-    return new PatientStore(db, keys.data, keys.index, options.onCorruptRow, pairsIndexed);
+    return new PatientStore(options.name, db, keys.data, keys.index, options.onCorruptRow, pairsIndexed);
   }
 
   static async delete(name: string, options: DatabaseOptions = {}): Promise<void> {
@@ -118,7 +123,19 @@ export class PatientStore {
 
   close(): void {
     this.clearCaches();
+    this.mirror?.close();
+    this.changes.close();
     this.db.close();
+  }
+
+  /**
+   * Keeps the rows in memory for this handle's searches (row-mirror.ts); the page that searches calls it
+   * once start-up is over. Returns the mirror, whose `load()` resolves when it is first current.
+   */
+  keepRowsInMemory(reloadAfterMs?: number): RowMirror {
+    const source = idbRowSource(() => this.db.backendDB(), this.db.keyRange);
+    this.mirror ??= new RowMirror(source, this.name, reloadAfterMs);
+    return this.mirror;
   }
 
   /** Forgets what is held decrypted or derived in memory (search cards, HMACs of names); searches redo it. */
@@ -153,6 +170,7 @@ export class PatientStore {
       cards: this.cards,
       pairsIndexed: this.pairsIndexed.postings,
       pairIndexComplete: this.pairsIndexed.index,
+      ...(this.mirror === undefined ? {} : { mirror: this.mirror }),
     };
   }
 
@@ -214,6 +232,7 @@ export class PatientStore {
         (state.sinceCompaction >= COMPACT_AFTER_SEGMENTS || state.segments === undefined)
       );
     });
+    if (encoded.length > 0 || deleteKeys.length > 0) this.changes.announce();
     if (compact) await this.compactPostings();
   }
 
@@ -484,6 +503,7 @@ export class PatientStore {
       await db.quarantine.where('at').below(cutoff).delete();
       return keys.length;
     });
+    if (removed > 0) this.changes.announce();
     if (removed > 0) await this.compactPostings();
     return removed;
   }
@@ -511,6 +531,7 @@ export class PatientStore {
       await this.deletePatients(outside);
       return outside.length;
     });
+    if (removed > 0) this.changes.announce();
     if (removed > 0) await this.compactPostings();
     return removed;
   }
@@ -525,6 +546,7 @@ export class PatientStore {
       await db.checkpoints.delete(icb);
       await db.quarantine.where('icb').equals(icb).delete();
     });
+    this.changes.announce();
     await this.compactPostings();
   }
 
@@ -560,23 +582,8 @@ export class PatientStore {
   }
 
   /** Approximate bytes of stored keys and values (UTF-16 strings count 2 bytes a character). */
-  async estimateBytes(): Promise<number> {
-    let total = 0;
-    const text = (value: string | undefined): number => (value?.length ?? 0) * 2;
-    const bytes = (value: Bytes): number => value.byteLength;
-    await this.db.patients.each((row: PatientRow) => {
-      total += text(row.k) + text(row.icb) + 16 + text(row.nhs) + text(row.dob);
-      total += row.postcodes.reduce((sum, term) => sum + text(term), 0);
-      total += bytes(row.card);
-    });
-    await this.db.bodies.each((row) => (total += text(row.k) + bytes(row.body)));
-    await this.db.checkpoints.each((row) => (total += text(row.icb) + bytes(row.value)));
-    await this.db.quarantine.each(
-      (row) => (total += 8 + text(row.icb) + 8 + text(row.pk) + bytes(row.payload)),
-    );
-    await this.db.meta.each((row) => (total += text(row.name) + bytes(row.value)));
-    await this.db.postings.each((row) => (total += 16 + bytes(row.data)));
-    return total;
+  estimateBytes(): Promise<number> {
+    return estimateStoreBytes(this.db);
   }
 }
 

@@ -15,6 +15,7 @@ import {
 import type { SealedCard } from './row-codec';
 import { lookupPostings, requested } from './postings';
 import { decodeCard } from './row-codec';
+import type { RowMirror } from './row-mirror';
 import type { PatientRow, StoreDatabase } from './schema';
 import type { SearchHit } from './types';
 
@@ -37,6 +38,8 @@ export interface SearchContext {
   readonly pairsIndexed: boolean;
   /** Every row carries its `pairs` index terms (written since store version 4). */
   readonly pairIndexComplete: boolean;
+  /** The rows in memory, when this handle keeps them (the page that searches); used only while current. */
+  readonly mirror?: RowMirror;
 }
 
 interface Candidate {
@@ -84,14 +87,20 @@ async function openCards(
   return opened.filter((entry) => entry !== undefined);
 }
 
-/** The rows whose index `index` holds `term`, at most `limit`, in one raw request. */
+/**
+ * The rows whose index `index` holds `term`, at most `limit`: from the rows in memory when current, else in
+ * one raw request (`patients` opens the object store only then).
+ */
 function indexedRows(
-  patients: IDBObjectStore,
+  context: SearchContext,
+  patients: () => IDBObjectStore,
   index: 'nhs' | 'postcodes' | 'dob' | 'pairs',
   term: string,
   limit: number,
 ): Promise<PatientRow[]> {
-  return requested(patients.index(index).getAll(term, limit)) as Promise<PatientRow[]>;
+  const inMemory = context.mirror?.lookup(index, term, limit);
+  if (inMemory !== undefined) return Promise.resolve(inMemory);
+  return requested(patients().index(index).getAll(term, limit)) as Promise<PatientRow[]>;
 }
 
 /**
@@ -107,10 +116,17 @@ async function loadCards(
   keys: readonly string[],
   listedIn?: ReadonlyMap<string, number>,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
-  const store = context.db.backendDB().transaction('patients', 'readonly').objectStore('patients');
+  const mirror = context.mirror?.ready === true ? context.mirror : undefined;
+  const store =
+    mirror === undefined
+      ? context.db.backendDB().transaction('patients', 'readonly').objectStore('patients')
+      : undefined;
   const loaded = await Promise.all(
     keys.slice(0, MAX_CANDIDATES).map(async (key) => {
-      const row = (await requested(store.get(key))) as PatientRow | undefined;
+      const row =
+        store === undefined
+          ? (mirror?.get(key) ?? undefined)
+          : ((await requested(store.get(key))) as PatientRow | undefined);
       return openCard(context, row, listedIn);
     }),
   );
@@ -126,8 +142,8 @@ async function loadIndexed(
   index: 'nhs' | 'postcodes' | 'dob',
   term: string,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
-  const patients = context.db.backendDB().transaction('patients', 'readonly').objectStore('patients');
-  return openCards(context, await indexedRows(patients, index, term, MAX_CANDIDATES));
+  const patients = () => context.db.backendDB().transaction('patients', 'readonly').objectStore('patients');
+  return openCards(context, await indexedRows(context, patients, index, term, MAX_CANDIDATES));
 }
 
 /** One collator for every comparison: `localeCompare` with a locale builds one per call. */
@@ -283,7 +299,13 @@ export async function searchByNameTokens(
         ),
     indexTerm === undefined
       ? []
-      : indexedRows(transaction.objectStore('patients'), 'pairs', indexTerm, MAX_NAME_CANDIDATES + 1),
+      : indexedRows(
+          context,
+          () => transaction.objectStore('patients'),
+          'pairs',
+          indexTerm,
+          MAX_NAME_CANDIDATES + 1,
+        ),
   ]);
   // Past the limit the name is too broad, whichever path would answer: said before decrypting anything.
   if (indexed.length > MAX_NAME_CANDIDATES) throw new TooManyMatchesError(indexed.length);

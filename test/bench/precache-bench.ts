@@ -265,21 +265,24 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       ),
       postcode: cachedPatients.map((patient) => patient.address?.[0]?.postalCode ?? ''),
     };
-    const measureLatency = () =>
+    const measureLatency = async (inMemory = false) =>
       page.evaluate(
-        ([dbName, keyBytes, searches]) => window.kerbsideBench.latencies(dbName, keyBytes, searches),
-        [name, key, queries] as const,
+        ([dbName, keyBytes, searches, memory]) =>
+          window.kerbsideBench.latencies(dbName, keyBytes, searches, memory),
+        [name, key, queries, inMemory] as const,
       );
     // Straight after the syncs (name postings in one segment per commit, and Chromium perhaps still
     // compacting what they wrote); then after the postings are merged into one segment (as the store does
     // every 128 commits) and the browser has had some idle time, as before a crew's first search of a shift.
-    const latencyBusy = await measureLatency();
+    const latencyBusy = (await measureLatency()).results;
     const compactMs = await page.evaluate(
       ([dbName, keyBytes]) => window.kerbsideBench.compact(dbName, keyBytes),
       [name, key] as const,
     );
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const latency = await measureLatency();
+    const latency = (await measureLatency()).results;
+    // The app's page keeps the rows in memory once start-up is over and no sync is writing.
+    const inMemory = await measureLatency(true);
     // Measured last: the floor writes a second copy, whose compaction would slow everything after it.
     const plain = await page.evaluate(
       ([dbName, keyBytes]) => window.kerbsideBench.plainJsonBytes(dbName, keyBytes),
@@ -365,6 +368,20 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
           },
         ];
       }),
+      {
+        name: 'search rows in memory: load',
+        value: inMemory.mirror?.ms ?? Number.NaN,
+        unit: 'ms',
+        note: `${String(inMemory.mirror?.rows ?? 0)} rows, page JS heap +${megabytes(inMemory.mirror?.heapBytes ?? 0)} MB`,
+      },
+      ...inMemory.results
+        .filter((result) => result.kind !== 'open summary')
+        .map((result) => ({
+          name: `${result.kind}, rows in memory: p95`,
+          value: result.p95,
+          unit: 'ms',
+          note: `p50 ${result.p50.toFixed(1)} ms; ${result.hits} with hits`,
+        })),
     );
   } finally {
     await bench.close();

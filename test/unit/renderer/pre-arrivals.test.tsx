@@ -219,9 +219,7 @@ describe('usePreArrivals', () => {
     vi.useRealTimers();
   });
 
-  function fakeInbox(
-    pollResult: () => Promise<unknown> = () => Promise.resolve({ refused: [] }),
-  ) {
+  function fakeInbox(pollResult: () => Promise<unknown> = () => Promise.resolve({ refused: [] })) {
     const items: PreArrivalItem[] = [item()];
     const inbox = {
       poll: vi.fn(pollResult),
