@@ -12,8 +12,12 @@ export type MirroredIndex = 'nhs' | 'dob' | 'postcodes' | 'pairs';
 /** The announcements' channel for one store, shared by the handles that write and the mirror that reads. */
 export const changesChannelName = (storeName: string): string => `kerbside-store-changes:${storeName}`;
 
-/** Rows per read while loading: small enough that the page stays responsive between reads. */
-const LOAD_BATCH = 4_000;
+/**
+ * Rows per read while loading, with a turn of the event loop between reads: each read's rows are
+ * deserialised on the page's thread, and a crew's tap must not wait behind thousands of them (with 4,000
+ * rows a read, opening a summary at 100,000 patients took up to 164 ms at p95 while the rows loaded).
+ */
+const LOAD_BATCH = 500;
 /** Quiet time after the last change before the copy is read again (a sync commits every second or so). */
 export const RELOAD_AFTER_MS = 3_000;
 
@@ -143,6 +147,7 @@ export class RowMirror {
       }
       if (batch.length < LOAD_BATCH) break;
       after = batch[batch.length - 1]?.k;
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     if (current()) this.snapshot = snapshot;
   }
