@@ -3,6 +3,7 @@
 import { Dexie } from 'dexie';
 import type { Table } from 'dexie';
 import { base64url, deriveStoreKeys, hmac, openJson, sealJson } from '../store/data-key';
+import { sealedKeyCheckMatches } from '../store/key-check';
 import type { Bytes } from '../store/data-key';
 import type { OutboxState, PauseReason } from './outbox-events';
 import type { ServerReceipt } from './to-transaction';
@@ -65,7 +66,6 @@ export interface OutboxDatabaseOptions {
 }
 
 const LEASE = 'push';
-const KEY_CHECK = 'key-check';
 const KEY_CHECK_VALUE = 'kerbside outbox key check v1';
 const bodyContext = (key: string): string => `outbox|${key}|body`;
 const detailContext = (key: string): string => `outbox|${key}|detail`;
@@ -107,20 +107,9 @@ export class OutboxStore {
     // IndexedDB builds the new index from fields every row already has: no data upgrade is needed.
     db.version(2).stores({ entries: 'key, noteId, seq, state, patient, acknowledgedAt, [state+seq]' });
     await db.open();
-    const fresh = await sealJson(keys.data, KEY_CHECK_VALUE, 'outbox|meta|key-check', false);
-    const existing = await db.transaction('rw', db.meta, async () => {
-      const row = await db.meta.get(KEY_CHECK);
-      if (row === undefined) await db.meta.put({ name: KEY_CHECK, value: fresh });
-      return row?.value;
-    });
-    if (existing instanceof Uint8Array) {
-      const value = await openJson(keys.data, existing as Bytes, 'outbox|meta|key-check').catch(
-        () => undefined,
-      );
-      if (value !== KEY_CHECK_VALUE) {
-        db.close();
-        throw new OutboxKeyError(name);
-      }
+    if (!(await sealedKeyCheckMatches(db, db.meta, keys.data, KEY_CHECK_VALUE, 'outbox|meta|key-check'))) {
+      db.close();
+      throw new OutboxKeyError(name);
     }
     return new OutboxStore(db, keys.data, keys.index);
   }

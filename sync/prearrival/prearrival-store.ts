@@ -5,6 +5,7 @@ import type { Task } from '@medplum/fhirtypes';
 import { Dexie } from 'dexie';
 import type { Table } from 'dexie';
 import { deriveStoreKeys, openJson, sealJson } from '../store/data-key';
+import { sealedKeyCheckMatches } from '../store/key-check';
 import type { Bytes } from '../store/data-key';
 import type { PatientCard } from '../store';
 import type { ActiveStatus, PreArrivalRequest } from './task';
@@ -66,7 +67,6 @@ export interface PreArrivalStoreOptions {
   readonly IDBKeyRange?: typeof IDBKeyRange;
 }
 
-const KEY_CHECK = 'key-check';
 const KEY_CHECK_VALUE = 'kerbside pre-arrival key check v1';
 const bodyContext = (taskId: string): string => `prearrival|${taskId}|body`;
 const recordsContext = (taskId: string): string => `prearrival|${taskId}|records`;
@@ -98,20 +98,10 @@ export class PreArrivalStore {
     });
     db.version(1).stores({ requests: 'taskId, expiresAt', meta: 'name' });
     await db.open();
-    const fresh = await sealJson(keys.data, KEY_CHECK_VALUE, 'prearrival|meta|key-check', false);
-    const existing = await db.transaction('rw', db.meta, async () => {
-      const row = await db.meta.get(KEY_CHECK);
-      if (row === undefined) await db.meta.put({ name: KEY_CHECK, value: fresh });
-      return row?.value;
-    });
-    if (existing instanceof Uint8Array) {
-      const value = await openJson(keys.data, existing as Bytes, 'prearrival|meta|key-check').catch(
-        () => undefined,
-      );
-      if (value !== KEY_CHECK_VALUE) {
-        db.close();
-        throw new PreArrivalKeyError(name);
-      }
+    const context = 'prearrival|meta|key-check';
+    if (!(await sealedKeyCheckMatches(db, db.meta, keys.data, KEY_CHECK_VALUE, context))) {
+      db.close();
+      throw new PreArrivalKeyError(name);
     }
     return new PreArrivalStore(db, keys.data);
   }

@@ -1,7 +1,9 @@
 // The key-check value in `meta`: proves on open that the key material is the one the data was sealed with,
 // so a wrong key fails with WrongKeyError before anything is read or written.
 
+import type { Dexie, Table } from 'dexie';
 import { openJson, sealJson } from './data-key';
+import type { Bytes } from './data-key';
 import { StoreCorruptError, WrongKeyError } from './errors';
 import type { StoreDatabase } from './schema';
 
@@ -29,4 +31,26 @@ export async function checkKey(db: StoreDatabase, dataKey: CryptoKey, name: stri
     throw new WrongKeyError(name, { cause: error });
   }
   if (value !== KEY_CHECK_VALUE) throw new WrongKeyError(name);
+}
+
+/**
+ * The same proof for the device's smaller databases (outbox, pre-arrival requests): writes `value` sealed
+ * under `context` into their `meta` table when absent; else tells whether it opens with `dataKey`.
+ */
+export async function sealedKeyCheckMatches(
+  db: Dexie,
+  meta: Table<{ readonly name: string; readonly value: unknown }, string>,
+  dataKey: CryptoKey,
+  value: string,
+  context: string,
+): Promise<boolean> {
+  const fresh = await sealJson(dataKey, value, context, false);
+  const existing = await db.transaction('rw', meta, async () => {
+    const row = await meta.get(KEY_CHECK);
+    if (row === undefined) await meta.put({ name: KEY_CHECK, value: fresh });
+    return row?.value;
+  });
+  if (!(existing instanceof Uint8Array)) return true;
+  const opened = await openJson(dataKey, existing as Bytes, context).catch(() => undefined);
+  return opened === value;
 }
