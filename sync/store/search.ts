@@ -287,25 +287,17 @@ export async function searchByNameTokens(
   // The index alone holds every match when both names are long enough and every row has its index terms.
   const indexAnswers =
     pair !== undefined && context.pairIndexComplete && pair.every((token) => indexPrefixComplete(token));
-  const transaction = db.backendDB().transaction(['postings', 'patients'], 'readonly');
+  // One transaction for both reads, opened only if one of them goes to IndexedDB.
+  let transaction: IDBTransaction | undefined;
+  const read = (table: 'postings' | 'patients'): IDBObjectStore =>
+    (transaction ??= db.backendDB().transaction(['postings', 'patients'], 'readonly')).objectStore(table);
   const [lists, indexed] = await Promise.all([
     indexAnswers
       ? undefined
-      : lookupPostings(
-          transaction.objectStore('postings'),
-          db.keyRange,
-          postingsTerms,
-          context.reportCorrupt,
-        ),
+      : lookupPostings(read('postings'), db.keyRange, postingsTerms, context.reportCorrupt),
     indexTerm === undefined
       ? []
-      : indexedRows(
-          context,
-          () => transaction.objectStore('patients'),
-          'pairs',
-          indexTerm,
-          MAX_NAME_CANDIDATES + 1,
-        ),
+      : indexedRows(context, () => read('patients'), 'pairs', indexTerm, MAX_NAME_CANDIDATES + 1),
   ]);
   // Past the limit the name is too broad, whichever path would answer: said before decrypting anything.
   if (indexed.length > MAX_NAME_CANDIDATES) throw new TooManyMatchesError(indexed.length);
