@@ -295,7 +295,10 @@ export function ReadyApp(props: ReadyAppProps) {
             now={now}
             theme={props.theme}
             onThemeChange={props.onThemeChange}
-            onSyncNow={sync.syncNow}
+            onSyncNow={() => {
+              sync.syncNow();
+              if (preArrivals.kind === 'ready') preArrivals.checkNow();
+            }}
             onSearch={() => {
               setRoute({ screen: 'search' });
             }}

@@ -24,6 +24,8 @@ export type PreArrivalState =
       /** Why the last poll failed, until one succeeds. */
       readonly checkError?: string;
       readonly accept: (taskId: string) => Promise<void>;
+      /** Asks dispatch now (the crew pressed "Sync now"), rather than at the next tick. */
+      readonly checkNow: () => void;
     };
 
 export interface PreArrivalOptions {
@@ -141,12 +143,17 @@ export function usePreArrivals(options: PreArrivalOptions): PreArrivalState {
     [handle, relist],
   );
 
+  const checkNow = useCallback(() => {
+    if (handle !== undefined) void check(handle.inbox);
+  }, [handle, check]);
+
   if (failure !== undefined) return { kind: 'failed', message: failure };
   if (handle === undefined) return { kind: 'opening' };
   return {
     kind: 'ready',
     items,
     accept,
+    checkNow,
     ...(lastCheckedAt === undefined ? {} : { lastCheckedAt }),
     ...(checkError === undefined ? {} : { checkError }),
   };

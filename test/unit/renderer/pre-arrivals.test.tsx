@@ -63,6 +63,7 @@ function ready(items: readonly PreArrivalItem[], extra: Partial<PreArrivalState>
     kind: 'ready',
     items,
     accept: () => Promise.resolve(),
+    checkNow: () => undefined,
     lastCheckedAt: NOW,
     ...extra,
   } as PreArrivalState;
@@ -283,6 +284,20 @@ describe('usePreArrivals', () => {
     rerender({ online: true });
     await act(() => vi.advanceTimersByTimeAsync(0));
     expect(inbox.poll).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks dispatch at once when told to (Sync now), without waiting for the tick', async () => {
+    const { inbox, open } = fakeInbox();
+    const { result } = renderHook(() =>
+      usePreArrivals({ profile, keyMaterial: KEY, online: true, open, startDelayMs: 0, pollEveryMs: 30_000 }),
+    );
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    expect(inbox.poll).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      if (result.current.kind === 'ready') result.current.checkNow();
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(inbox.poll).toHaveBeenCalledTimes(2);
   });
 
   it('keeps the requests it holds and says why when a poll fails', async () => {
