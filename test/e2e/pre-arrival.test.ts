@@ -9,7 +9,7 @@ import type { Task } from '@medplum/fhirtypes';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPersistentChromium } from './support/browser';
-import { goTo, seriousViolations } from './support/crew-pages';
+import { goTo, seriousViolations, setNightTheme } from './support/crew-pages';
 import { spacedNhsNumber } from './support/demo-patients';
 import { startApp, type RunningApp } from './support/start-app';
 
@@ -123,6 +123,14 @@ describe('pre-arrival requests from the control room', () => {
     await waitForStatus(app, NEAR, 'accepted');
     await page.screenshot({ path: `${SCREENSHOTS}/prearrival-home.png`, fullPage: true });
     expect(await seriousViolations(page), 'home with requests').toEqual([]);
+    // The night theme, upright, as a crew would hold a tablet in the cab at night.
+    await setNightTheme(page, true);
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await card(FAR).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/prearrival-home-night-portrait.png`, fullPage: true });
+    expect(await seriousViolations(page), 'home with requests, night').toEqual([]);
+    await setNightTheme(page, false);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await context.setOffline(true);
     await card(FAR)
