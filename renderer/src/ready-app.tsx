@@ -9,7 +9,7 @@ import { useBackgroundSync } from './background-sync/use-background-sync';
 import type { FromWorker } from './background-sync/worker-protocol';
 import { AppHeader, type Place } from './components/app-header';
 import { useDeviceOutbox } from './data/outbox-state';
-import { usePreArrivals } from './data/pre-arrival-state';
+import { newerRecords, usePreArrivals } from './data/pre-arrival-state';
 import { patientFromSummary } from './encounter/note-amend';
 import { emptyUnknownPatient, newNoteForm } from './encounter/note-form';
 import type { NoteForm } from './encounter/note-form';
@@ -32,6 +32,8 @@ type Route =
       /** Opened from a pre-arrival request: the request, and the records fetched with it. */
       readonly request?: PreArrivalItem['request'];
       readonly fetched?: PreArrivalItem['records'];
+      /** When `fetched` was fetched: newer records replace them while the summary is open. */
+      readonly fetchedAt?: number;
     }
   | { readonly screen: 'note'; readonly open: OpenNote; readonly back: 'home' | 'outbox' }
   | { readonly screen: 'outbox' }
@@ -195,8 +197,15 @@ export function ReadyApp(props: ReadyAppProps) {
       back: 'home',
       request: item.request,
       ...(item.records === undefined ? {} : { fetched: item.records }),
+      ...(item.recordsAt === undefined ? {} : { fetchedAt: item.recordsAt.getTime() }),
     });
   };
+  const preArrivalItems = preArrivals.kind === 'ready' ? preArrivals.items : undefined;
+  useEffect(() => {
+    if (route.screen !== 'summary' || route.request === undefined || preArrivalItems === undefined) return;
+    const newer = newerRecords(preArrivalItems, route.request.taskId, route.fetchedAt);
+    if (newer !== undefined) setRoute({ ...route, fetched: newer.records, fetchedAt: newer.recordsAt });
+  }, [preArrivalItems, route]);
   const acceptPreArrival = (item: PreArrivalItem) => {
     if (preArrivals.kind !== 'ready') return;
     preArrivals.accept(item.request.taskId).then(

@@ -158,3 +158,18 @@ export function usePreArrivals(options: PreArrivalOptions): PreArrivalState {
     ...(checkError === undefined ? {} : { checkError }),
   };
 }
+
+/**
+ * The records of request `taskId` when they were fetched after `shownAt` (or none were shown): a summary
+ * opened before its patient's records arrived is brought up to date, not left saying there is no record.
+ */
+export function newerRecords(
+  items: readonly PreArrivalItem[],
+  taskId: string,
+  shownAt: number | undefined,
+): { readonly records: NonNullable<PreArrivalItem['records']>; readonly recordsAt: number } | undefined {
+  const item = items.find((candidate) => candidate.request.taskId === taskId);
+  if (item?.records === undefined || item.recordsAt === undefined) return undefined;
+  const recordsAt = item.recordsAt.getTime();
+  return shownAt === undefined || recordsAt > shownAt ? { records: item.records, recordsAt } : undefined;
+}

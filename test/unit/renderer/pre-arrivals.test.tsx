@@ -6,6 +6,7 @@ import { act, cleanup, fireEvent, render, renderHook, screen, within } from '@te
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initialSyncState } from '../../../renderer/src/background-sync/sync-state';
 import {
+  newerRecords,
   usePreArrivals,
   type InboxHandle,
   type PreArrivalState,
@@ -209,6 +210,19 @@ describe('summary of a pre-arrival patient', () => {
       ['QJ2', 1_000],
     ]);
     expect(freshestRows([cached], [record('Older', 500)])[0]?.refreshedAt).toBe(1_000);
+  });
+});
+
+describe('records of a request fetched while its summary is open', () => {
+  it('are given when newer than those shown, or when none were shown', () => {
+    const shown = Date.parse('2026-06-01T11:57:00Z');
+    const items = [item()];
+    expect(newerRecords(items, 'task-INC-1', undefined)?.recordsAt).toBe(shown);
+    expect(newerRecords(items, 'task-INC-1', shown - 1)?.records.records).toHaveLength(1);
+    expect(newerRecords(items, 'task-INC-1', shown)).toBeUndefined();
+    expect(newerRecords(items, 'task-other', undefined)).toBeUndefined();
+    const { records: _records, recordsAt: _at, ...unfetched } = item();
+    expect(newerRecords([unfetched], 'task-INC-1', undefined)).toBeUndefined();
   });
 });
 
