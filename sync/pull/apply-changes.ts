@@ -180,15 +180,8 @@ export function buildChunkWrites(
       deletes.push(patientId);
       continue;
     }
-    const members = collector.membersOf(patientId);
-    const shared = new Map<string, Resource>();
-    for (const resource of [patient, ...members]) {
-      for (const reference of collector.sharedReferencesOf(resource)) {
-        const found = collector.shared.get(reference) ?? context.sharedCache.get(reference);
-        if (found !== undefined) shared.set(reference, found);
-      }
-    }
-    upserts.push(buildPatientWrite(context.icb, patientId, [patient, ...members, ...shared.values()], now));
+    const record = collector.recordOf(patientId, patient, context.sharedCache);
+    upserts.push(buildPatientWrite(context.icb, patientId, record, now));
   }
   return { upserts, deletes };
 }

@@ -114,6 +114,22 @@ export class ChunkCollector {
   membersOf(patientId: string): Resource[] {
     return [...(this.members.get(patientId)?.values() ?? [])];
   }
+
+  /**
+   * One patient's record as stored: the Patient, its compartment members, and the shared resources they
+   * refer to, from this collector or else `sharedCache`.
+   */
+  recordOf(patientId: string, patient: Resource, sharedCache?: ReadonlyMap<string, Resource>): Resource[] {
+    const members = this.membersOf(patientId);
+    const shared = new Map<string, Resource>();
+    for (const resource of [patient, ...members]) {
+      for (const reference of this.sharedReferencesOf(resource)) {
+        const found = this.shared.get(reference) ?? sharedCache?.get(reference);
+        if (found !== undefined) shared.set(reference, found);
+      }
+    }
+    return [patient, ...members, ...shared.values()];
+  }
 }
 
 function isDocumentBundle(

@@ -54,14 +54,7 @@ export async function fetchPatientByNhsNumber(
   for (const id of ids) {
     const patient = collector.patients.get(id) ?? finder.patients.get(id);
     if (patient === undefined) continue;
-    const members = collector.membersOf(id);
-    const shared = new Map<string, Resource>();
-    for (const resource of [patient, ...members])
-      for (const reference of collector.sharedReferencesOf(resource)) {
-        const found = collector.shared.get(reference);
-        if (found !== undefined) shared.set(reference, found);
-      }
-    records.push(buildPatientWrite(icb, id, [patient, ...members, ...shared.values()], fetchedAt));
+    records.push(buildPatientWrite(icb, id, collector.recordOf(id, patient), fetchedAt));
   }
   return { records, refused: [...finder.quarantine, ...collector.quarantine] };
 }
