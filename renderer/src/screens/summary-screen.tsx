@@ -2,6 +2,7 @@
 // request, the records fetched with it), projected from their raw FHIR resources, merged, and rendered by
 // SummaryView, with the way back to where the crew came from.
 import { useEffect, useState } from 'react';
+import type { FetchedRecord } from '../../../sync/prearrival';
 import type { Profile } from '../../../sync/provisioning-profile';
 import { mergeSummaries, type MergedSummary } from '../../../sync/projection';
 import { summaryOfStored } from '../../../sync/pull';
@@ -25,12 +26,8 @@ export interface SummaryScreenProps {
   readonly onStartNote?: (summary: MergedSummary) => void;
 }
 
-export interface FetchedRow {
-  readonly icb: string;
-  readonly patientId: string;
-  readonly raw: readonly unknown[];
-  readonly refreshedAt: number;
-}
+/** A record fetched with a pre-arrival request (the inbox's `FetchedRecord`, less its card). */
+export type FetchedRow = Pick<FetchedRecord, 'icb' | 'patientId' | 'raw' | 'refreshedAt'>;
 
 type Row = Pick<StoredSummary, 'icb' | 'raw' | 'refreshedAt'>;
 
@@ -109,11 +106,10 @@ export function SummaryScreen(props: SummaryScreenProps) {
   const freshness: IcbFreshness[] = props.profile.icbs.map((icb) => {
     // A record fetched after the ICB's last sync (a pre-arrival's) is as fresh as its fetch.
     const shown = loaded.kind === 'ready' ? loaded.rows.filter((row) => row.icb === icb.odsCode) : [];
+    const synced = props.lastSyncedAt[icb.odsCode];
     const times = [
       ...shown.map((row) => row.refreshedAt),
-      ...(props.lastSyncedAt[icb.odsCode] === undefined
-        ? []
-        : [Date.parse(props.lastSyncedAt[icb.odsCode] ?? '')]),
+      ...(synced === undefined ? [] : [Date.parse(synced)]),
     ].filter((time) => Number.isFinite(time));
     const lastSyncedAt = times.length === 0 ? undefined : new Date(Math.max(...times)).toISOString();
     return lastSyncedAt === undefined
