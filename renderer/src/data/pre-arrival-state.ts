@@ -121,7 +121,6 @@ export function usePreArrivals(options: PreArrivalOptions): PreArrivalState {
 
   useEffect(() => {
     if (handle === undefined) return;
-    void check(handle.inbox);
     // Also while offline: requests that expire leave the list.
     const timer = setInterval(() => void check(handle.inbox), pollEveryMs);
     return () => {
@@ -129,9 +128,10 @@ export function usePreArrivals(options: PreArrivalOptions): PreArrivalState {
     };
   }, [handle, check, pollEveryMs]);
 
-  // The signal is back: ask at once rather than at the next tick.
+  // Once open, and whenever the signal comes or goes: ask at once (offline, list what is held) rather than
+  // at the next tick.
   useEffect(() => {
-    if (handle !== undefined && online) void check(handle.inbox);
+    if (handle !== undefined) void check(handle.inbox);
   }, [online, handle, check]);
 
   const accept = useCallback(
