@@ -114,10 +114,6 @@ export class PreArrivalStore {
     return this.db.requests.toArray();
   }
 
-  get(taskId: string): Promise<RequestRow | undefined> {
-    return this.db.requests.get(taskId);
-  }
-
   async openBody(row: RequestRow): Promise<RequestBody> {
     return (await openJson(this.dataKey, row.body, bodyContext(row.taskId))) as RequestBody;
   }
@@ -134,8 +130,7 @@ export class PreArrivalStore {
   async saveFromServer(body: RequestBody, now: number): Promise<RequestRow> {
     const { request } = body;
     const { db } = this;
-    const unchanged = (row: RequestRow | undefined): boolean =>
-      row !== undefined &&
+    const unchanged = (row: RequestRow): boolean =>
       request.versionId !== undefined &&
       row.versionId === request.versionId &&
       row.serverStatus === request.status;
