@@ -92,28 +92,25 @@ export function demoPreArrivals(population: Population, callsign: string, now: D
   const near = demoPatient(population, true);
   const far = demoPatient(population, false);
   const minutes = (count: number) => new Date(now.getTime() + count * 60_000);
+  const fromDesk = { callsign, requester: 'Demo control room, desk 7', expiresAt: minutes(6 * 60) };
   return [
     {
-      callsign,
+      ...fromDesk,
       nhsNumber: near.nhsNumber,
       patientName: near.name,
       incidentNumber: 'DEMO-260001',
       description: 'Fall at home, unable to get up. Known to have a care plan.',
-      requester: 'Demo control room, desk 7',
       priority: 'urgent',
       authoredOn: minutes(-4),
-      expiresAt: minutes(6 * 60),
     },
     {
-      callsign,
+      ...fromDesk,
       nhsNumber: far.nhsNumber,
       patientName: far.name,
       incidentNumber: 'DEMO-260002',
       description: 'Visiting from outside the area; breathing difficulty.',
-      requester: 'Demo control room, desk 7',
       priority: 'asap',
       authoredOn: minutes(-1),
-      expiresAt: minutes(6 * 60),
     },
   ];
 }

@@ -4,7 +4,7 @@ import { FhirClient } from '../../../sync/fhir-client';
 import { authFor, fhirClientRemote, Outbox, PushEngine } from '../../../sync/outbox';
 import type { RouteTarget } from '../../../sync/outbox';
 import type { Profile } from '../../../sync/provisioning-profile';
-import { PATIENT_STORE_NAME } from './patient-store';
+import { PATIENT_STORE_NAME, type DeviceDatabaseOptions } from './patient-store';
 
 /** The outbox database's name: the patient store's, suffixed, so a wipe of one finds the other. */
 export const OUTBOX_NAME = `${PATIENT_STORE_NAME}-outbox`;
@@ -18,11 +18,7 @@ export type OutboxProfile = Pick<Profile, 'icbs' | 'trust' | 'retention'>;
 export async function openDeviceOutbox(
   profile: OutboxProfile,
   keyMaterial: Uint8Array,
-  options: {
-    readonly indexedDB?: IDBFactory;
-    readonly IDBKeyRange?: typeof IDBKeyRange;
-    readonly name?: string;
-  } = {},
+  options: DeviceDatabaseOptions = {},
 ): Promise<Outbox> {
   const copy = new Uint8Array(keyMaterial);
   try {

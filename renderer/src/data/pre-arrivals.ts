@@ -4,7 +4,7 @@
 import { FhirClient } from '../../../sync/fhir-client';
 import { PreArrivalInbox, PreArrivalStore } from '../../../sync/prearrival';
 import type { Profile } from '../../../sync/provisioning-profile';
-import { PATIENT_STORE_NAME } from './patient-store';
+import { PATIENT_STORE_NAME, type DeviceDatabaseOptions } from './patient-store';
 
 /** The pre-arrival database's name: the patient store's, suffixed, so a wipe of one finds the other. */
 export const PRE_ARRIVALS_NAME = `${PATIENT_STORE_NAME}-prearrivals`;
@@ -23,11 +23,7 @@ export interface OpenedInbox {
 export async function openPreArrivalInbox(
   profile: InboxProfile,
   keyMaterial: Uint8Array,
-  options: {
-    readonly indexedDB?: IDBFactory;
-    readonly IDBKeyRange?: typeof IDBKeyRange;
-    readonly name?: string;
-  } = {},
+  options: DeviceDatabaseOptions = {},
 ): Promise<OpenedInbox> {
   const copy = new Uint8Array(keyMaterial);
   let store: PreArrivalStore;
