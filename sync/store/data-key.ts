@@ -1,7 +1,8 @@
 // The store's keys and sealed values: HKDF from the caller's 32 bytes to a non-extractable AES-GCM-256 data
 // key and HMAC-SHA-256 index key; values are sealed with a fresh IV and AAD naming their row and field.
 
-import { deflateRaw, inflateRaw } from './compression';
+import { compressValue, decompressValue } from './compression';
+import type { CompressionFormat } from './compression';
 
 export type Bytes = Uint8Array<ArrayBuffer>;
 
@@ -11,7 +12,13 @@ export interface StoreKeys {
 }
 
 const FORMAT_VERSION = 1;
-const FLAG_COMPRESSED = 1;
+/** The flags byte of a sealed value: how its plaintext was compressed (deflate-raw in values written before). */
+const FLAG_SNAPPY = 2;
+const formatOfFlags: ReadonlyMap<number, CompressionFormat | undefined> = new Map([
+  [0, undefined],
+  [1, 'deflate-raw'],
+  [FLAG_SNAPPY, 'snappy'],
+]);
 const HEADER_LENGTH = 2;
 const IV_LENGTH = 12;
 const encoder = new TextEncoder();
@@ -64,8 +71,8 @@ export async function sealBytes(
   context: string,
   compress: boolean,
 ): Promise<Bytes> {
-  const flags = compress ? FLAG_COMPRESSED : 0;
-  const body = compress ? await deflateRaw(plaintext) : plaintext;
+  const flags = compress ? FLAG_SNAPPY : 0;
+  const body = compress ? compressValue(plaintext) : plaintext;
   const iv = crypto.getRandomValues(new Uint8Array(IV_LENGTH));
   const ciphertext = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: additionalData(context, flags) },
@@ -80,13 +87,14 @@ export async function sealBytes(
   return sealed;
 }
 
-/** Inverse of `sealBytes`; rejects (with the platform's error) when authentication or inflation fails. */
+/** Inverse of `sealBytes`; rejects (with the platform's error) when authentication or decompression fails. */
 export async function openBytes(key: CryptoKey, sealed: Bytes, context: string): Promise<Bytes> {
   if (!(sealed instanceof Uint8Array) || sealed.byteLength < HEADER_LENGTH + IV_LENGTH + 16) {
     throw new Error('Sealed value is too short');
   }
   if (sealed[0] !== FORMAT_VERSION) throw new Error(`Unknown sealed format ${String(sealed[0])}`);
   const flags = sealed[1] ?? 0;
+  if (!formatOfFlags.has(flags)) throw new Error(`Unknown sealed value flags ${flags}`);
   const iv = sealed.slice(HEADER_LENGTH, HEADER_LENGTH + IV_LENGTH);
   const plaintext = new Uint8Array(
     await crypto.subtle.decrypt(
@@ -95,7 +103,8 @@ export async function openBytes(key: CryptoKey, sealed: Bytes, context: string):
       sealed.subarray(HEADER_LENGTH + IV_LENGTH),
     ),
   );
-  return (flags & FLAG_COMPRESSED) !== 0 ? inflateRaw(plaintext) : plaintext;
+  const format = formatOfFlags.get(flags);
+  return format === undefined ? plaintext : decompressValue(plaintext, format);
 }
 
 export function sealJson(key: CryptoKey, value: unknown, context: string, compress: boolean): Promise<Bytes> {
