@@ -5,10 +5,17 @@ import { concatBytes, isJsonObject } from './read-body';
 
 /**
  * One non-blank line of an NDJSON file. `line` is the 1-based physical line number (blank lines count);
- * `bytes` is the line's length in bytes without its line break.
+ * `bytes` is the line's length in bytes without its line break; `json` is the line itself (UTF-8 JSON text
+ * that `value` was parsed from, possibly a view into the received chunk).
  */
 export type NdjsonLine =
-  | { readonly kind: 'resource'; readonly value: JsonObject; readonly bytes: number; readonly line: number }
+  | {
+      readonly kind: 'resource';
+      readonly value: JsonObject;
+      readonly bytes: number;
+      readonly line: number;
+      readonly json: Uint8Array;
+    }
   | { readonly kind: 'invalid'; readonly reason: string; readonly line: number; readonly bytes: number };
 
 export interface NdjsonOptions {
@@ -118,5 +125,5 @@ function parseLine(data: Uint8Array, line: number): NdjsonLine | undefined {
     return { kind: 'invalid', reason: 'line is not valid JSON', line, bytes };
   }
   if (!isJsonObject(value)) return { kind: 'invalid', reason: 'line is not a JSON object', line, bytes };
-  return { kind: 'resource', value, bytes, line };
+  return { kind: 'resource', value, bytes, line, json: data };
 }

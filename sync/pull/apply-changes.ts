@@ -181,7 +181,9 @@ export function buildChunkWrites(
       continue;
     }
     const record = collector.recordOf(patientId, patient, context.sharedCache);
-    upserts.push(buildPatientWrite(context.icb, patientId, record, now));
+    upserts.push(
+      buildPatientWrite(context.icb, patientId, record, now, (resource) => collector.jsonOf(resource)),
+    );
   }
   return { upserts, deletes };
 }

@@ -23,6 +23,8 @@ export class ChunkCollector {
   outside = 0;
   /** Shared references of each kept resource, found by its validation walk (not walked again). */
   private readonly sharedRefs = new WeakMap<Resource, readonly string[]>();
+  /** The JSON text a kept resource was parsed from, when it came as an NDJSON line. */
+  private readonly json = new WeakMap<Resource, Uint8Array>();
 
   /**
    * `chunk`: the patients asked for. Resources in other patients' compartments (a server that ignores the
@@ -41,8 +43,11 @@ export class ChunkCollector {
     return false;
   }
 
-  /** Adds one resource as received; `bytes` is its serialised size when known (NDJSON lines). */
-  add(value: unknown, bytes?: number): void {
+  /**
+   * Adds one resource as received; `bytes` is its serialised size when known, `json` the UTF-8 JSON text it
+   * was parsed from (NDJSON lines), kept to be stored as it came.
+   */
+  add(value: unknown, bytes?: number, json?: Uint8Array): void {
     const size = bytes ?? 0;
     this.bytes += size;
     const checked = validateResource(value, size, this.maxResourceBytes);
@@ -53,6 +58,7 @@ export class ChunkCollector {
     const resource = checked.resource;
     const shared = checked.references.filter(isSharedReference);
     if (shared.length > 0) this.sharedRefs.set(resource, shared);
+    if (json !== undefined) this.json.set(resource, json);
     const place = compartmentOf(resource);
     switch (place.kind) {
       case 'patient':
@@ -109,6 +115,11 @@ export class ChunkCollector {
   /** The shared references (`Organization/x`) inside a resource this collector kept. */
   sharedReferencesOf(resource: Resource): readonly string[] {
     return this.sharedRefs.get(resource) ?? [];
+  }
+
+  /** The JSON text `resource` was parsed from (`add`'s `json`); validation leaves a resource as parsed. */
+  jsonOf(resource: Resource): Uint8Array | undefined {
+    return this.json.get(resource);
   }
 
   membersOf(patientId: string): Resource[] {

@@ -58,7 +58,7 @@ async function viaBulkExport(
   );
   for (const file of manifest.output) {
     for await (const line of remote.streamNdjson(file.url, { signal })) {
-      if (line.kind === 'resource') collector.add(line.value, line.bytes);
+      if (line.kind === 'resource') collector.add(line.value, line.bytes, line.json);
       else collector.reject(`${file.type} export line ${line.line}: ${line.reason}`, file.type);
     }
   }

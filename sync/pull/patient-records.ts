@@ -13,12 +13,16 @@ export interface IcbIdentity {
   readonly name: string;
 }
 
-/** Builds the store write for one patient-per-ICB record from its resources (Patient first or anywhere). */
+/**
+ * Builds the store write for one patient-per-ICB record from its resources (Patient first or anywhere).
+ * `jsonOf` gives the JSON text a resource arrived as, where known, so it is stored without serialising again.
+ */
 export function buildPatientWrite(
   icb: IcbIdentity,
   patientId: string,
   resources: readonly Resource[],
   fetchedAt: Date,
+  jsonOf?: (resource: Resource) => Uint8Array | undefined,
 ): PatientWrite {
   const demographics = projectDemographicsOnly(icb, resources);
   const names = demographics.names
@@ -48,6 +52,7 @@ export function buildPatientWrite(
     },
     summary: null,
     raw: resources,
+    ...(jsonOf === undefined ? {} : { rawJson: resources.map(jsonOf) }),
     refreshedAt: fetchedAt.getTime(),
   };
 }

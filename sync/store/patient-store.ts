@@ -188,6 +188,11 @@ export class PatientStore {
       if (!Number.isFinite(write.refreshedAt)) {
         throw new InvalidWriteError(`Patient ${write.patientId} has no valid refreshedAt`);
       }
+      if (write.rawJson !== undefined && write.rawJson.length !== write.raw.length) {
+        throw new InvalidWriteError(
+          `Patient ${write.patientId}: rawJson does not match raw, resource for resource`,
+        );
+      }
     }
     for (const entry of batch.quarantine) {
       if (entry.icb !== icb) throw new InvalidWriteError(`Quarantine entry is not from ${icb}`);

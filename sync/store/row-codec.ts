@@ -3,7 +3,8 @@
 
 import { z } from '../zod';
 import type { BlindIndexer } from './blind-index';
-import { openJson, sealJson } from './data-key';
+import { encodeBody } from './body-json';
+import { openJson, sealBytes, sealJson } from './data-key';
 import type { Bytes } from './data-key';
 import { StoreCorruptError } from './errors';
 import type { BodyRow, PatientRow, QuarantineRow } from './schema';
@@ -73,7 +74,7 @@ export async function encodePatient(
   const sealedCard: SealedCard = { card, patientId: write.patientId, tokens: terms.tokens };
   const [cardBytes, body] = await Promise.all([
     sealJson(dataKey, sealedCard, cardContext(k), false),
-    sealJson(dataKey, { summary: write.summary, raw: write.raw }, bodyContext(k), true),
+    sealBytes(dataKey, encodeBody(write), bodyContext(k), true),
   ]);
   const row: Omit<PatientRow, 's'> = {
     k,

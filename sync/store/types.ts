@@ -31,6 +31,12 @@ export interface PatientWrite {
   readonly summary: unknown;
   /** The FHIR resources the summary came from, for re-projection after incremental changes. */
   readonly raw: readonly unknown[];
+  /**
+   * The JSON of each of `raw`'s resources as it arrived (UTF-8), where known: the stored body is then made
+   * from these bytes instead of serialising and encoding the resources again. Each must be the exact
+   * JSON text the resource at the same position was parsed from, and the resource unchanged since.
+   */
+  readonly rawJson?: readonly (Uint8Array | undefined)[];
   readonly refreshedAt: number;
 }
 

@@ -26,22 +26,25 @@ const file = [
 ].join('\n');
 const fileBytes = encoder.encode(file);
 
+/** A resource line as read: the parsed value and the line's own bytes. */
+const resourceLine = (
+  value: Readonly<Record<string, unknown>>,
+  line: number,
+  text = JSON.stringify(value),
+): NdjsonLine => ({
+  kind: 'resource',
+  value,
+  line,
+  bytes: encoder.encode(text).byteLength,
+  json: encoder.encode(text),
+});
+
 const expected: readonly NdjsonLine[] = [
-  {
-    kind: 'resource',
-    value: { ...sian, id: 'p0' },
-    line: 1,
-    bytes: encoder.encode(JSON.stringify(sian)).byteLength,
-  },
+  resourceLine({ ...sian, id: 'p0' }, 1),
   { kind: 'invalid', reason: 'line is not valid JSON', line: 3, bytes: 31 },
-  { kind: 'resource', value: sian, line: 4, bytes: encoder.encode(JSON.stringify(sian)).byteLength },
-  { kind: 'resource', value: li, line: 6, bytes: encoder.encode(JSON.stringify(li)).byteLength },
-  {
-    kind: 'resource',
-    value: condition,
-    line: 7,
-    bytes: encoder.encode(JSON.stringify(condition)).byteLength,
-  },
+  resourceLine(sian, 4),
+  resourceLine(li, 6),
+  resourceLine(condition, 7),
 ];
 
 async function* chunked(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {

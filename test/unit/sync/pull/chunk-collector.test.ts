@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkCollector } from '../../../../sync/pull/chunk-collector';
+import { buildPatientWrite } from '../../../../sync/pull/patient-records';
 
 const NHS_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -39,5 +40,29 @@ describe('ChunkCollector', () => {
     expect([...collector.patients.keys()]).toEqual(['a']);
     expect([...collector.members.keys()]).toEqual(['b']);
     expect(collector.outside).toBe(0);
+  });
+
+  it('keeps the JSON text each resource came as, and builds the write from it', () => {
+    const collector = new ChunkCollector('QT1', () => 0, undefined, new Set(['a']));
+    const encoder = new TextEncoder();
+    const lines = [patient('a'), condition('c1', 'a')].map((value) => ({
+      value,
+      json: encoder.encode(`${JSON.stringify(value)}\r`),
+    }));
+    for (const { value, json } of lines) collector.add(value, json.byteLength, json);
+    collector.add({ resourceType: 'Organization', id: 'gp', name: 'Surgery' });
+    const kept = collector.patients.get('a');
+    const gp = collector.shared.get('Organization/gp');
+    if (kept === undefined || gp === undefined) throw new Error('resources missing');
+    const record = collector.recordOf('a', kept);
+    const write = buildPatientWrite(
+      { odsCode: 'QT1', name: 'Trentside' },
+      'a',
+      record,
+      new Date(0),
+      (resource) => collector.jsonOf(resource),
+    );
+    expect(write.rawJson).toEqual(lines.map((line) => line.json));
+    expect(collector.jsonOf(gp)).toBeUndefined();
   });
 });
