@@ -1,12 +1,16 @@
 // Pre-cache benchmark in headless Chromium: the real engine and encrypted store on Chromium's IndexedDB,
 // pulling a synthetic area from the loopback demo ICB servers; beside it, in the same run, the floor
 // (plain Dexie bulkPut of the same final rows) and an incremental run with 1% of patients changed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Patient } from '@medplum/fhirtypes';
 import type { CDPSession } from 'playwright-core';
 import { startDemoWorld } from '../../demo/demo-world';
 import type { BenchRow } from './bench-table';
 import type { FloorResult, PrecacheResult } from './browser/bench-page';
 import { openBenchPage } from './browser/harness';
+import { chromiumCpu, cpuSince } from './process-cpu';
+import type { ChromiumCpu } from './process-cpu';
 
 interface ProfileNode {
   readonly id: number;
@@ -20,7 +24,18 @@ interface ProfileNodes {
 }
 
 /** Prints the 25 functions with the most self time over all profiles (page and workers). */
+/**
+ * Prints the functions with the most self time over the page and the workers (KERBSIDE_BENCH_PROFILE_TOP of
+ * them, default 25); KERBSIDE_BENCH_PROFILE_DIR also saves each thread's profile for DevTools.
+ */
 function printProfile(profiles: readonly ProfileNodes[]): void {
+  const directory = process.env.KERBSIDE_BENCH_PROFILE_DIR;
+  if (directory !== undefined) {
+    mkdirSync(directory, { recursive: true });
+    profiles.forEach((profile, index) => {
+      writeFileSync(join(directory, `thread-${index}.cpuprofile`), JSON.stringify(profile));
+    });
+  }
   const byName = new Map<string, number>();
   for (const profile of profiles) {
     const self = new Map<number, number>();
@@ -34,7 +49,8 @@ function printProfile(profiles: readonly ProfileNodes[]): void {
     }
   }
   const total = [...byName.values()].reduce((sum, value) => sum + value, 0);
-  for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+  const top = Number(process.env.KERBSIDE_BENCH_PROFILE_TOP ?? 25);
+  for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     console.log(
       `${((micros / total) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${name}`,
     );
@@ -140,6 +156,20 @@ async function attachWorkers(cdp: CDPSession): Promise<{
 /** Idle time before the second search measurement. */
 const SETTLE_MS = 20_000;
 
+/** Chromium's CPU in a phase by process (Linux only: no row elsewhere). */
+function chromiumRow(name: string, cpu: ChromiumCpu | undefined, ms: number): BenchRow[] {
+  if (cpu === undefined) return [];
+  const total = cpu.browser + cpu.renderer + cpu.network + cpu.other;
+  return [
+    {
+      name,
+      value: total,
+      unit: 's',
+      note: `of ${((2 * ms) / 1000).toFixed(0)} core-s: page + workers ${cpu.renderer.toFixed(1)}, IndexedDB (browser process) ${cpu.browser.toFixed(1)}, network ${cpu.network.toFixed(1)}`,
+    },
+  ];
+}
+
 const megabytes = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function runPrecacheBench(options: { readonly patients: number }): Promise<BenchRow[]> {
@@ -199,11 +229,13 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
     // The demo servers run in this process: their CPU during the pre-cache is the outside world's share of
     // the machine's two cores (a real Shared Care Record runs elsewhere).
     const serverCpuBefore = process.cpuUsage();
+    const chromiumBefore = chromiumCpu(bench.userDataDir);
     const first = await page.evaluate(
       ([dbName, keyBytes, profile]) => window.kerbsideBench.precache(dbName, keyBytes, profile),
       [name, key, world.profiles.crew] as const,
     );
     const serverCpu = process.cpuUsage(serverCpuBefore);
+    const chromiumFirst = cpuSince(chromiumBefore, chromiumCpu(bench.userDataDir));
     const heapFirst = peakHeap;
     await heapProbe;
     if (profiling) {
@@ -288,10 +320,12 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
       ([dbName, keyBytes]) => window.kerbsideBench.plainJsonBytes(dbName, keyBytes),
       [name, key] as const,
     );
+    const chromiumBeforeFloor = chromiumCpu(bench.userDataDir);
     const floor: FloorResult = await page.evaluate(
       ([dbName, keyBytes]) => window.kerbsideBench.floor(dbName, keyBytes),
       [name, key] as const,
     );
+    const chromiumFloor = cpuSince(chromiumBeforeFloor, chromiumCpu(bench.userDataDir));
 
     const label = `${options.patients.toLocaleString('en-GB')}-patient population`;
     rows.push(
@@ -310,6 +344,7 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
         unit: 's',
         note: `of ${((2 * first.ms) / 1000).toFixed(0)} core-seconds; the bench's Node process (servers, Playwright)`,
       },
+      ...chromiumRow('pre-cache: Chromium CPU', chromiumFirst, first.ms),
       {
         name: 'pre-cache: peak JS heap',
         value: megabytes(heapFirst),
@@ -322,6 +357,7 @@ export async function runPrecacheBench(options: { readonly patients: number }): 
         unit: 's',
         note: `${floor.rows} rows, batches of 1,000`,
       },
+      ...chromiumRow('floor: Chromium CPU', chromiumFloor, floor.ms),
       { name: 'pre-cache / floor', value: first.ms / floor.ms, unit: 'x' },
       {
         name: 'disk per patient (encrypted store)',
