@@ -1,6 +1,7 @@
 // Reading response bodies as streams: counting bytes against a limit (never buffering an oversized body),
 // decoding UTF-8 strictly and parsing JSON defensively.
 import { InvalidResponseError, ResponseTooLargeError } from './errors';
+import { joinBytes } from '../bytes';
 
 /** Starts and stops the idle timer around each read of a streamed body. */
 export interface ReadTimer {
@@ -101,13 +102,7 @@ export async function* bodyChunks(
 /** Concatenates chunks into one array (returning the only chunk as is). */
 export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint8Array {
   if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const out = new Uint8Array(total ?? chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return joinBytes(chunks, total);
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

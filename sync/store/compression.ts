@@ -7,6 +7,7 @@
 // single cost of the sync workers (BENCHMARKS.md); stored values stay well under plain JSON's size.
 // Values written earlier as deflate-raw (RFC 1951) are still read, through DecompressionStream.
 import { compress, uncompress } from 'snappyjs';
+import { joinBytes } from '../bytes';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
@@ -35,13 +36,7 @@ async function pipe(input: Bytes, transform: DecompressionStream): Promise<Bytes
   };
   // Both awaited together: on malformed input both sides fail, and neither failure is left unhandled.
   await Promise.all([written, read()]);
-  const output = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    output.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return output;
+  return joinBytes(chunks, length);
 }
 
 /** Snappy (raw format) of `input`: the format every value is written in. */
