@@ -4,6 +4,8 @@ import { Dexie } from 'dexie';
 import type { Table } from 'dexie';
 import { base64url, deriveStoreKeys, hmac, openJson, sealJson } from '../store/data-key';
 import { sealedKeyCheckMatches } from '../store/key-check';
+import { dexieOptions } from '../store/schema';
+import type { DatabaseOptions } from '../store/schema';
 import type { Bytes } from '../store/data-key';
 import type { OutboxState, PauseReason } from './outbox-events';
 import type { ServerReceipt } from './to-transaction';
@@ -60,11 +62,6 @@ class OutboxDatabase extends Dexie {
   declare meta: Table<MetaRow, string>;
 }
 
-export interface OutboxDatabaseOptions {
-  readonly indexedDB?: IDBFactory;
-  readonly IDBKeyRange?: typeof IDBKeyRange;
-}
-
 const LEASE = 'push';
 const KEY_CHECK_VALUE = 'kerbside outbox key check v1';
 const bodyContext = (key: string): string => `outbox|${key}|body`;
@@ -89,14 +86,10 @@ export class OutboxStore {
   static async open(
     name: string,
     keyMaterial: Uint8Array,
-    options: OutboxDatabaseOptions = {},
+    options: DatabaseOptions = {},
   ): Promise<OutboxStore> {
     const keys = await deriveStoreKeys(keyMaterial);
-    const db = new OutboxDatabase(name, {
-      autoOpen: false,
-      ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
-      ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
-    });
+    const db = new OutboxDatabase(name, { autoOpen: false, ...dexieOptions(options) });
     db.version(1).stores({
       entries: 'key, noteId, seq, state, patient, acknowledgedAt',
       receipts: 'noteId',

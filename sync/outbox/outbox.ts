@@ -6,12 +6,13 @@ import type { EncounterNote, NoteIssue } from './encounter-note';
 import { OutboxEmitter } from './outbox-events';
 import type { OutboxCounts, OutboxListener, OutboxState, PauseReason } from './outbox-events';
 import { entryKey, OutboxStore } from './outbox-store';
-import type { EntryRow, OutboxDatabaseOptions } from './outbox-store';
+import type { DatabaseOptions } from '../store/schema';
+import type { EntryRow } from './outbox-store';
 import { routeNote } from './routing';
 import type { Route, RoutingResult } from './routing';
 import { z } from '../zod';
 
-export interface OutboxOptions extends OutboxDatabaseOptions {
+export interface OutboxOptions extends DatabaseOptions {
   /** The IndexedDB database name (the outbox's own, apart from the patient store). */
   readonly name: string;
   /** 32 bytes; keys are derived with HKDF as in the patient store, and the material is not kept. */

@@ -11,4 +11,4 @@ export type { ActiveStatus, NewPreArrival, PreArrivalRequest, Priority, TaskRead
 export { PreArrivalInbox } from './inbox';
 export type { DispatchRemote, InboxIcb, PollResult, PreArrivalInboxOptions, PreArrivalItem } from './inbox';
 export { PreArrivalKeyError, PreArrivalStore } from './prearrival-store';
-export type { FetchedRecord, FetchedRecords, PreArrivalStoreOptions, RequestRow } from './prearrival-store';
+export type { FetchedRecord, FetchedRecords, RequestRow } from './prearrival-store';

@@ -6,6 +6,8 @@ import { Dexie } from 'dexie';
 import type { Table } from 'dexie';
 import { deriveStoreKeys, openJson, sealJson } from '../store/data-key';
 import { sealedKeyCheckMatches } from '../store/key-check';
+import { dexieOptions } from '../store/schema';
+import type { DatabaseOptions } from '../store/schema';
 import type { Bytes } from '../store/data-key';
 import type { PatientCard } from '../store';
 import type { ActiveStatus, PreArrivalRequest } from './task';
@@ -62,11 +64,6 @@ class PreArrivalDatabase extends Dexie {
   declare meta: Table<MetaRow, string>;
 }
 
-export interface PreArrivalStoreOptions {
-  readonly indexedDB?: IDBFactory;
-  readonly IDBKeyRange?: typeof IDBKeyRange;
-}
-
 const KEY_CHECK_VALUE = 'kerbside pre-arrival key check v1';
 const bodyContext = (taskId: string): string => `prearrival|${taskId}|body`;
 const recordsContext = (taskId: string): string => `prearrival|${taskId}|records`;
@@ -88,14 +85,10 @@ export class PreArrivalStore {
   static async open(
     name: string,
     keyMaterial: Uint8Array,
-    options: PreArrivalStoreOptions = {},
+    options: DatabaseOptions = {},
   ): Promise<PreArrivalStore> {
     const keys = await deriveStoreKeys(keyMaterial);
-    const db = new PreArrivalDatabase(name, {
-      autoOpen: false,
-      ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
-      ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
-    });
+    const db = new PreArrivalDatabase(name, { autoOpen: false, ...dexieOptions(options) });
     db.version(1).stores({ requests: 'taskId, expiresAt', meta: 'name' });
     await db.open();
     const context = 'prearrival|meta|key-check';

@@ -10,7 +10,8 @@ export {
 export { PatientStore } from './patient-store';
 export type { PatientStoreOptions } from './patient-store';
 export { STORE_MIGRATIONS } from './schema';
-export type { StoreMigration } from './schema';
+export { dexieOptions } from './schema';
+export type { DatabaseOptions, StoreMigration } from './schema';
 export { parseSearchQuery, parseBirthDate } from './search-query';
 export type { ParseOptions, SearchQuery } from './search-query';
 export type * from './types';

@@ -4,6 +4,7 @@ import { FhirClient } from '../../../sync/fhir-client';
 import { authFor, fhirClientRemote, Outbox, PushEngine } from '../../../sync/outbox';
 import type { RouteTarget } from '../../../sync/outbox';
 import type { Profile } from '../../../sync/provisioning-profile';
+import { dexieOptions } from '../../../sync/store';
 import { PATIENT_STORE_NAME, type DeviceDatabaseOptions } from './patient-store';
 
 /** The outbox database's name: the patient store's, suffixed, so a wipe of one finds the other. */
@@ -26,8 +27,7 @@ export async function openDeviceOutbox(
       name: options.name ?? OUTBOX_NAME,
       keyMaterial: copy,
       profile,
-      ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
-      ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
+      ...dexieOptions(options),
     });
   } finally {
     copy.fill(0);

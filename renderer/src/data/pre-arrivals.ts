@@ -4,6 +4,7 @@
 import { FhirClient } from '../../../sync/fhir-client';
 import { PreArrivalInbox, PreArrivalStore } from '../../../sync/prearrival';
 import type { Profile } from '../../../sync/provisioning-profile';
+import { dexieOptions } from '../../../sync/store';
 import { PATIENT_STORE_NAME, type DeviceDatabaseOptions } from './patient-store';
 
 /** The pre-arrival database's name: the patient store's, suffixed, so a wipe of one finds the other. */
@@ -28,10 +29,7 @@ export async function openPreArrivalInbox(
   const copy = new Uint8Array(keyMaterial);
   let store: PreArrivalStore;
   try {
-    store = await PreArrivalStore.open(options.name ?? PRE_ARRIVALS_NAME, copy, {
-      ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
-      ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
-    });
+    store = await PreArrivalStore.open(options.name ?? PRE_ARRIVALS_NAME, copy, dexieOptions(options));
   } finally {
     copy.fill(0);
   }
