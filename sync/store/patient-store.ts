@@ -8,6 +8,7 @@ import { deriveStoreKeys, openJson, sealJson } from './data-key';
 import { InvalidQueryError, InvalidWriteError, StoreCorruptError } from './errors';
 import { checkKey } from './key-check';
 import { ChangeAnnouncer, idbRowSource, RowMirror } from './row-mirror';
+import { keysRefreshedBefore, rowsOfIcb, storedIcbs } from './icb-rows';
 import { estimateStoreBytes } from './store-size';
 import { normalisePostcode, normaliseValidNhsNumber, queryTokens } from './normalise';
 import {
@@ -31,9 +32,9 @@ import {
   writePostingsState,
 } from './postings';
 import type { PostingsState } from './postings';
-import { createDatabase, dexieOptions } from './schema';
+import { createDatabase, dexieOptions, exactTerms } from './schema';
 import type { DatabaseOptions, StoreDatabase, StoreMigration } from './schema';
-import { DEFAULT_LIMIT, searchByNameTokens, searchByTerm } from './search';
+import { DEFAULT_LIMIT, keysListing, searchByNameTokens, searchByTerm } from './search';
 import type { SearchContext } from './search';
 import { parseBirthDate, parseSearchQuery } from './search-query';
 import type {
@@ -213,12 +214,12 @@ export class PatientStore {
       if (deleteKeys.length > 0) await this.deletePatients(deleteKeys);
       let state: PostingsState | undefined;
       if (encoded.length > 0) {
-        // The commit's name terms go to one new postings segment; the rows record it, so entries of
-        // earlier segments for the same rows are known to be stale.
+        // The commit's name and exact terms go to one new postings segment; the rows record it, so entries
+        // of earlier segments for the same rows are known to be stale.
         const before = await readPostingsState(db);
         const s = before.next;
         const postings = new SegmentBuilder();
-        for (const entry of encoded) postings.add(entry.row.k, entry.nameTerms);
+        for (const entry of encoded) postings.add(entry.row.k, entry.postingTerms);
         await db.patients.bulkPut(encoded.map((entry) => ({ ...entry.row, s })));
         await db.bodies.bulkPut(encoded.map((entry) => entry.body));
         await db.postings.bulkAdd(postings.rows(s));
@@ -291,9 +292,9 @@ export class PatientStore {
   }
 
   /**
-   * Writes the name postings again from the patients' cards (their name tokens), as one compacted segment,
-   * replacing every postings row: what a damaged row had hidden is found again. The cards are read and
-   * their terms hashed outside any write transaction (WebCrypto cannot run inside one); the rewrite then
+   * Writes the postings again as one compacted segment, the name terms from the patients' cards (their name
+   * tokens) and the exact terms from the rows, replacing every postings row: what a damaged row had hidden
+   * is found again. The cards are read and their terms hashed outside any write transaction (WebCrypto cannot run inside one); the rewrite then
    * checks that no commit came in between, and starts over if one did. Rows whose card fails authentication
    * are reported and left out, as searches leave them out.
    */
@@ -312,7 +313,7 @@ export class PatientStore {
           this.report(error);
           return;
         }
-        builder.add(row.k, await this.indexer.nameTerms(tokens));
+        builder.add(row.k, [...(await this.indexer.nameTerms(tokens)), ...exactTerms(row)]);
       });
       const rebuilt = await db.transaction('rw', [db.postings, db.meta], async () => {
         const now = await readPostingsState(db);
@@ -379,14 +380,16 @@ export class PatientStore {
     const { db } = this;
     const digits = nhsNumber === undefined ? undefined : normaliseValidNhsNumber(nhsNumber);
     const term = digits === undefined ? undefined : await this.indexer.term('nhs', digits);
+    const sameNumber = term === undefined ? [] : await keysListing(this.searchContext, term);
+    const named = new Set(keys);
     const [rows, bodies] = await db.transaction('r', [db.patients, db.bodies], async () => {
-      const sameNumber = term === undefined ? [] : await db.patients.where('nhs').equals(term).primaryKeys();
       const all = [...new Set([...keys, ...sameNumber])];
       return Promise.all([db.patients.bulkGet(all), db.bodies.bulkGet(all)]);
     });
     const summaries = await Promise.all(
       rows.map(async (row, index) => {
-        if (row === undefined) return undefined;
+        // A posting may be stale: a row found only through it must still hold the number.
+        if (row === undefined || (!named.has(row.k) && row.nhs !== term)) return undefined;
         try {
           const stored = bodies[index];
           if (stored === undefined) throw new StoreCorruptError('bodies', row.k, 'body');
@@ -410,7 +413,7 @@ export class PatientStore {
   /** Every patient id stored for `icb`, by decrypting the cards (for reconciliation; slow on big ICBs). */
   async patientIdsFor(icb: string): Promise<Set<string>> {
     const ids = new Set<string>();
-    const rows = await this.db.patients.where('icb').equals(icb).toArray();
+    const rows = await rowsOfIcb(this.db, icb).toArray();
     for (const row of rows) {
       try {
         ids.add((await decodeCard(this.dataKey, row)).patientId);
@@ -503,7 +506,7 @@ export class PatientStore {
     const cutoff = now - maxAgeMs;
     const { db } = this;
     const removed = await db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
-      const keys = await db.patients.where('refreshedAt').below(cutoff).primaryKeys();
+      const keys = await keysRefreshedBefore(db, cutoff);
       await this.deletePatients(keys);
       await db.quarantine.where('at').below(cutoff).delete();
       return keys.length;
@@ -530,9 +533,11 @@ export class PatientStore {
     );
     const { db } = this;
     const removed = await db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
-      const keep = new Set(await db.patients.where('postcodes').anyOf(terms).primaryKeys());
-      const all = await db.patients.toCollection().primaryKeys();
-      const outside = all.filter((key) => !keep.has(key));
+      const inArea = new Set(terms);
+      const outside: string[] = [];
+      await db.patients.each((row) => {
+        if (!row.postcodes.some((term) => inArea.has(term))) outside.push(row.k);
+      });
       await this.deletePatients(outside);
       return outside.length;
     });
@@ -545,7 +550,7 @@ export class PatientStore {
   async purgeIcb(icb: string): Promise<void> {
     const { db } = this;
     await db.transaction('rw', [db.patients, db.bodies, db.checkpoints, db.quarantine], async () => {
-      const keys = await db.patients.where('icb').equals(icb).primaryKeys();
+      const keys = await rowsOfIcb(db, icb).primaryKeys();
       await db.patients.bulkDelete(keys);
       await db.bodies.bulkDelete(keys);
       await db.checkpoints.delete(icb);
@@ -558,8 +563,8 @@ export class PatientStore {
   async counts(): Promise<StoreCounts> {
     const { db } = this;
     return db.transaction('r', [db.patients, db.quarantine], async () => {
-      const icbs = (await db.patients.orderBy('icb').uniqueKeys()).map(String);
-      const perIcb = await Promise.all(icbs.map((icb) => db.patients.where('icb').equals(icb).count()));
+      const icbs = await storedIcbs(db);
+      const perIcb = await Promise.all(icbs.map((icb) => rowsOfIcb(db, icb).count()));
       const byIcb: Record<string, number> = {};
       icbs.forEach((icb, index) => (byIcb[icb] = perIcb[index] ?? 0));
       return {

@@ -1,7 +1,8 @@
-// Name postings: the inverted index of name terms, kept in our own table instead of a multiEntry index.
-// A multiEntry index costs IndexedDB one entry per term per patient (about 17), which was most of the write
-// time of a pre-cache (BENCHMARKS.md); here a commit writes one row per bucket (first byte of the term)
-// for all its patients, so 1,000 patients cost at most 256 rows. Rows are never rewritten in place: a
+// Postings: the inverted index of name terms, and since store version 5 of the exact terms (NHS number,
+// date of birth, postcodes: `exactTerms`), kept in our own table instead of IndexedDB indexes. An index
+// costs IndexedDB one entry per term per patient (about 17 name terms, 4 exact ones), which was most of the
+// write time of a pre-cache (BENCHMARKS.md); here a commit writes one row per bucket (first byte of the
+// term) for all its patients, so 1,000 patients cost at most 256 rows. Rows are never rewritten in place: a
 // commit adds a segment, and compaction merges them, dropping the entries of rows written again since.
 // Between compactions, segments are merged in tiers (as a log-structured merge tree does): every
 // `MERGE_FANOUT` segments of one tier become one segment of the next, so a name lookup reads a few rows
@@ -421,7 +422,7 @@ function isSegmentList(value: unknown): value is [number, number][] {
 }
 
 /** The postings state in `meta`; throws StoreCorruptError when it cannot be read. */
-export async function readPostingsState(db: StoreDatabase): Promise<PostingsState> {
+export async function readPostingsState(db: Pick<StoreDatabase, 'meta'>): Promise<PostingsState> {
   const row = await db.meta.get(POSTINGS_META);
   if (row === undefined) return INITIAL_POSTINGS;
   let state: Partial<PostingsState> | undefined;
@@ -440,6 +441,9 @@ export async function readPostingsState(db: StoreDatabase): Promise<PostingsStat
   return state as PostingsState;
 }
 
-export async function writePostingsState(db: StoreDatabase, state: PostingsState): Promise<void> {
+export async function writePostingsState(
+  db: Pick<StoreDatabase, 'meta'>,
+  state: PostingsState,
+): Promise<void> {
   await db.meta.put(postingsStateRow(state));
 }

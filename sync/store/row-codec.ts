@@ -7,6 +7,7 @@ import { encodeBody } from './body-json';
 import { openJson, sealBytes, sealJson } from './data-key';
 import type { Bytes } from './data-key';
 import { StoreCorruptError } from './errors';
+import { exactTerms } from './schema';
 import type { BodyRow, PatientRow, QuarantineRow } from './schema';
 import type { PatientCard, PatientWrite, QuarantineEntry, QuarantineWrite } from './types';
 
@@ -52,12 +53,15 @@ const bodyContext = (key: string): string => `patients|${key}|body`;
 export const checkpointContext = (icb: string): string => `checkpoints|${icb}`;
 const quarantineContext = (icb: string, at: number): string => `quarantine|${icb}|${at}`;
 
-/** Builds the stored rows (indexed card row and body row) of one patient. */
+/**
+ * Builds the stored rows (indexed card row and body row) of one patient, and the terms its commit lists in
+ * the postings: the name terms and the exact ones (`exactTerms`).
+ */
 export async function encodePatient(
   dataKey: CryptoKey,
   indexer: BlindIndexer,
   write: PatientWrite,
-): Promise<{ row: Omit<PatientRow, 's'>; body: BodyRow; nameTerms: readonly string[] }> {
+): Promise<{ row: Omit<PatientRow, 's'>; body: BodyRow; postingTerms: readonly string[] }> {
   const [k, terms] = await Promise.all([
     indexer.rowKey(write.icb, write.patientId),
     indexer.indexTerms(write.keys),
@@ -86,7 +90,7 @@ export async function encodePatient(
     pairs: terms.pairs,
     card: cardBytes,
   };
-  return { row, body: { k, body }, nameTerms: terms.names };
+  return { row, body: { k, body }, postingTerms: [...terms.names, ...exactTerms(row)] };
 }
 
 async function openValidated<T>(

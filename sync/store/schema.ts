@@ -4,10 +4,15 @@
 import { Dexie } from 'dexie';
 import type { Table, Transaction } from 'dexie';
 import type { Bytes } from './data-key';
-import { postingsStateRow, SegmentBuilder } from './postings';
+import { postingsStateRow, readPostingsState, SegmentBuilder, writePostingsState } from './postings';
 import type { PostingRow } from './postings';
 
-/** One patient from one ICB. Only HMACs, ciphertext, the ICB's ODS code and a timestamp. */
+/**
+ * One patient from one ICB. Only HMACs, ciphertext, the ICB's ODS code and a timestamp. Since store version 5
+ * the NHS number, date of birth and postcode terms are not IndexedDB indexes: they are looked up in the
+ * postings (`exactTerms`), and kept on the row so that a search can tell a current row from a stale posting
+ * and the page's in-memory copy (`RowMirror`) can answer without IndexedDB.
+ */
 export interface PatientRow {
   /** base64url(HMAC('rec|' + icb + '|' + patientId)). */
   readonly k: string;
@@ -25,9 +30,25 @@ export interface PatientRow {
   readonly pairs?: string[];
   /** Sealed card JSON (uncompressed): the result-list card, the patient id and the name tokens. */
   readonly card: Bytes;
-  /** The postings segment that holds this row's name terms; entries in older segments are stale. */
+  /** The postings segment that holds this row's name and exact terms; entries in older segments are stale. */
   readonly s: number;
 }
+
+/** The row's terms looked up in the postings rather than an index: NHS number, date of birth, postcodes. */
+export function exactTerms(row: Pick<PatientRow, 'nhs' | 'dob' | 'postcodes'>): string[] {
+  return [
+    ...(row.nhs === undefined ? [] : [row.nhs]),
+    ...(row.dob === undefined ? [] : [row.dob]),
+    ...row.postcodes,
+  ];
+}
+
+/** Whether a row carries `term` in the field an exact lookup (`ExactIndex`) searches. */
+export function rowHolds(row: PatientRow, index: ExactIndex, term: string): boolean {
+  return index === 'postcodes' ? row.postcodes.includes(term) : row[index] === term;
+}
+
+export type ExactIndex = 'nhs' | 'dob' | 'postcodes';
 
 /** The bulky part of a patient, apart so that searches read only the small rows of `patients`. */
 export interface BodyRow {
@@ -110,6 +131,30 @@ export const STORE_MIGRATIONS: readonly StoreMigration[] = [
       'every name pair (tokens cut to 5 characters) indexed on the patient row, replacing the usual pair',
     stores: {
       patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, *pairs',
+    },
+  },
+  {
+    version: 5,
+    description:
+      'NHS number, date of birth and postcode terms move from indexes to the postings (one segment for ' +
+      'the rows already there); ICB and refresh time share one compound index',
+    stores: {
+      patients: 'k, [icb+refreshedAt], *pairs',
+    },
+    upgrade: async (transaction) => {
+      const builder = new SegmentBuilder();
+      await transaction.table('patients').each((row: PatientRow) => {
+        builder.add(row.k, exactTerms(row));
+      });
+      const meta = { meta: transaction.table<MetaRow, string>('meta') };
+      const state = await readPostingsState(meta);
+      const s = state.next;
+      await transaction.table('postings').bulkAdd(builder.rows(s));
+      await writePostingsState(meta, {
+        next: s + 1,
+        sinceCompaction: state.sinceCompaction + 1,
+        ...(state.segments === undefined ? {} : { segments: [...state.segments, [s, 0] as const] }),
+      });
     },
   },
 ];

@@ -1,5 +1,6 @@
-// Search over the blind indexes: look up candidate rows by HMAC terms, decrypt their cards, verify and rank
-// the matches (index prefixes are coarse), and merge rows for the same NHS number from several ICBs.
+// Search over the blind indexes: look up candidate rows by HMAC terms (in the postings, or the rows' `pairs`
+// index), decrypt their cards, verify and rank the matches (index prefixes are coarse), and merge rows for
+// the same NHS number from several ICBs.
 
 import type { BlindIndexer } from './blind-index';
 import type { CardCache } from './card-cache';
@@ -16,7 +17,8 @@ import type { SealedCard } from './row-codec';
 import { lookupPostings, requested } from './postings';
 import { decodeCard } from './row-codec';
 import type { RowMirror } from './row-mirror';
-import type { PatientRow, StoreDatabase } from './schema';
+import { rowHolds } from './schema';
+import type { ExactIndex, PatientRow, StoreDatabase } from './schema';
 import type { SearchHit } from './types';
 
 /** Cards decrypted per search at most; a two-letter prefix over 100,000 patients stays below this. */
@@ -57,14 +59,17 @@ function intersect(sets: readonly (readonly string[])[]): string[] {
   return [...new Set(smallest)].filter((key) => others.every((set) => set.has(key)));
 }
 
-/** The decrypted card of `row`, or undefined when the row is absent, stale or fails authentication. */
+/**
+ * The decrypted card of `row`, or undefined when the row is absent, fails authentication, or no longer holds
+ * the term it was found by (`isCurrent`: a posting may be older than the row).
+ */
 async function openCard(
   context: SearchContext,
   row: PatientRow | undefined,
-  listedIn?: ReadonlyMap<string, number>,
+  isCurrent?: (row: PatientRow) => boolean,
 ): Promise<{ row: PatientRow; card: SealedCard } | undefined> {
   if (row === undefined) return undefined;
-  if (listedIn !== undefined && row.s > (listedIn.get(row.k) ?? Infinity)) return undefined;
+  if (isCurrent !== undefined && !isCurrent(row)) return undefined;
   const cached = context.cards.get(row.k, row.card);
   if (cached !== undefined) return { row, card: cached };
   try {
@@ -88,25 +93,23 @@ async function openCards(
 }
 
 /**
- * The rows whose index `index` holds `term`, at most `limit`: from the rows in memory when current, else in
+ * The rows whose `pairs` index holds `term`, at most `limit`: from the rows in memory when current, else in
  * one raw request (`patients` opens the object store only then).
  */
-function indexedRows(
+function pairRows(
   context: SearchContext,
   patients: () => IDBObjectStore,
-  index: 'nhs' | 'postcodes' | 'dob' | 'pairs',
   term: string,
   limit: number,
 ): Promise<PatientRow[]> {
-  const inMemory = context.mirror?.lookup(index, term, limit);
+  const inMemory = context.mirror?.lookup('pairs', term, limit);
   if (inMemory !== undefined) return Promise.resolve(inMemory);
-  return requested(patients().index(index).getAll(term, limit)) as Promise<PatientRow[]>;
+  return requested(patients().index('pairs').getAll(term, limit)) as Promise<PatientRow[]>;
 }
 
 /**
- * Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped. `listedIn` gives,
- * for keys found through name postings, the oldest segment that listed them: a row written again after it
- * no longer carries that term, and is skipped without being decrypted. The gets are raw IndexedDB requests
+ * Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped, and so are rows
+ * that `isCurrent` says were written again since the postings listed them, without being decrypted. The gets are raw IndexedDB requests
  * in one read-only transaction, each row's card decrypted as soon as it arrives: a name's candidates (about
  * 80 at 100,000 patients) then cost one get each (about 60 us) with the decryptions overlapping them,
  * where a bulkGet followed by the decryptions took the sum of both.
@@ -114,7 +117,7 @@ function indexedRows(
 async function loadCards(
   context: SearchContext,
   keys: readonly string[],
-  listedIn?: ReadonlyMap<string, number>,
+  isCurrent: (row: PatientRow) => boolean,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
   const mirror = context.mirror?.ready === true ? context.mirror : undefined;
   const store =
@@ -127,23 +130,35 @@ async function loadCards(
         store === undefined
           ? (mirror?.get(key) ?? undefined)
           : ((await requested(store.get(key))) as PatientRow | undefined);
-      return openCard(context, row, listedIn);
+      return openCard(context, row, isCurrent);
     }),
   );
   return loaded.filter((entry) => entry !== undefined);
 }
 
 /**
- * Rows whose index `index` holds `term`, read in one raw request (the NHS number target is 2 ms, and Dexie's
- * wrapping cost a few tenths of one), with their decrypted cards.
+ * The keys the postings list under one exact term (NHS number, date of birth, postcode), stale ones included,
+ * in key order (as an index lists rows with the same term), read with raw requests (the NHS number target is
+ * 2 ms, and Dexie's wrapping cost a few tenths of one).
  */
-async function loadIndexed(
+export async function keysListing(context: SearchContext, term: string): Promise<string[]> {
+  const store = context.db.backendDB().transaction('postings', 'readonly').objectStore('postings');
+  const [listed] = await lookupPostings(store, context.db.keyRange, [term], context.reportCorrupt);
+  return [...(listed?.keys() ?? [])].sort();
+}
+
+/**
+ * Rows whose field `index` holds `term`, with their decrypted cards: from the rows in memory when current,
+ * else through the postings, keeping the rows that still hold the term.
+ */
+async function loadExact(
   context: SearchContext,
-  index: 'nhs' | 'postcodes' | 'dob',
+  index: ExactIndex,
   term: string,
 ): Promise<{ row: PatientRow; card: SealedCard }[]> {
-  const patients = () => context.db.backendDB().transaction('patients', 'readonly').objectStore('patients');
-  return openCards(context, await indexedRows(context, patients, index, term, MAX_CANDIDATES));
+  const inMemory = context.mirror?.lookup(index, term, MAX_CANDIDATES);
+  if (inMemory !== undefined) return openCards(context, inMemory);
+  return loadCards(context, await keysListing(context, term), (row) => rowHolds(row, index, term));
 }
 
 /** One collator for every comparison: `localeCompare` with a locale builds one per call. */
@@ -187,14 +202,14 @@ export function mergeHits(candidates: readonly Candidate[], limit: number): Sear
   });
 }
 
-/** Rows whose index `index` holds `term` (exact lookups: NHS number, postcode, date of birth). */
+/** Rows whose field `index` holds `term` (exact lookups: NHS number, postcode, date of birth). */
 export async function searchByTerm(
   context: SearchContext,
-  index: 'nhs' | 'postcodes' | 'dob',
+  index: ExactIndex,
   term: string,
   limit: number,
 ): Promise<SearchHit[]> {
-  const cards = await loadIndexed(context, index, term);
+  const cards = await loadExact(context, index, term);
   return mergeHits(
     cards.map((entry) => ({ ...entry, rank: 0 })),
     limit,
@@ -267,7 +282,7 @@ export async function searchByNameTokens(
     // Its posting list (a few patients among 100,000) is the whole candidate set: the name tokens are checked
     // on the decrypted cards.
     const term = await context.indexer.term('dob', birthDate);
-    return mergeHits(matching(await loadIndexed(context, 'dob', term), tokens), limit);
+    return mergeHits(matching(await loadExact(context, 'dob', term), tokens), limit);
   }
   const { db } = context;
   const pair = queryPair(tokens);
@@ -297,7 +312,7 @@ export async function searchByNameTokens(
       : lookupPostings(read('postings'), db.keyRange, postingsTerms, context.reportCorrupt),
     indexTerm === undefined
       ? []
-      : indexedRows(context, () => read('patients'), 'pairs', indexTerm, MAX_NAME_CANDIDATES + 1),
+      : pairRows(context, () => read('patients'), indexTerm, MAX_NAME_CANDIDATES + 1),
   ]);
   // Past the limit the name is too broad, whichever path would answer: said before decrypting anything.
   if (indexed.length > MAX_NAME_CANDIDATES) throw new TooManyMatchesError(indexed.length);
@@ -316,6 +331,9 @@ export async function searchByNameTokens(
   if (indexed.length + others.length > MAX_NAME_CANDIDATES) {
     throw new TooManyMatchesError(indexed.length + others.length);
   }
-  const fetched = matching(await loadCards(context, others, listedIn), tokens);
+  const fetched = matching(
+    await loadCards(context, others, (row) => row.s <= (listedIn.get(row.k) ?? Infinity)),
+    tokens,
+  );
   return mergeHits([...fromIndex, ...fetched], limit);
 }

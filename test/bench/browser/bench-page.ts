@@ -1,5 +1,6 @@
 // Runs inside headless Chromium: the real pre-cache (the app's sync workers: PullEngine + FhirClient +
 // encrypted PatientStore on Chromium's IndexedDB) against the loopback demo servers, and its floor.
+import { Dexie } from 'dexie';
 import { createSyncWorker, SyncController } from '../../../renderer/src/background-sync/sync-controller';
 import type { IcbRunResult } from '../../../renderer/src/background-sync/worker-protocol';
 import type { Profile } from '../../../sync/provisioning-profile';
@@ -124,20 +125,50 @@ async function floor(sourceName: string, key: readonly number[]): Promise<FloorR
   return { ms, rows: patients.length, usageBytes };
 }
 
-/** Plain JSON size of what was cached: the raw FHIR resources per patient, as the floor for disk use. */
-async function plainJsonBytes(name: string, key: readonly number[]): Promise<number> {
+export interface PlainFloorResult {
+  readonly ms: number;
+  readonly rows: number;
+  /** UTF-8 bytes of the records as JSON: the floor for disk use. */
+  readonly jsonBytes: number;
+}
+
+/**
+ * The issue's own floor: a plain Dexie `bulkPut` of the same final records, as its calibration measured one
+ * (no encryption, no compression, no index but the primary key): each patient's stored record (its FHIR
+ * resources and refresh time) as a plain object, read back from the store 1,000 at a time (not timed) and
+ * put in batches of 1,000 (timed). Also gives the records' size as plain JSON.
+ */
+async function plainFloor(name: string, key: readonly number[]): Promise<PlainFloorResult> {
   const store = await PatientStore.open({ name, keyMaterial: keyFrom(key) });
-  let bytes = 0;
+  const plainName = `${name}-plain-floor`;
+  await Dexie.delete(plainName);
+  const plain = new Dexie(plainName);
+  plain.version(1).stores({ records: 'key' });
+  await plain.open();
+  let ms = 0;
+  let rows = 0;
+  let jsonBytes = 0;
   const encoder = new TextEncoder();
   for (const icb of ['QT1', 'QJ2', 'QK1']) {
     const ids = [...(await store.patientIdsFor(icb))];
-    for (let offset = 0; offset < ids.length; offset += 500) {
-      const records = await store.readRecords(icb, ids.slice(offset, offset + 500));
-      for (const record of records.values()) bytes += encoder.encode(JSON.stringify(record)).byteLength;
+    for (let offset = 0; offset < ids.length; offset += 1000) {
+      const records = await store.readRecords(icb, ids.slice(offset, offset + 1000));
+      const batch = [...records].map(([patientId, record]) => ({
+        key: `${icb}/${patientId}`,
+        icb,
+        ...record,
+      }));
+      for (const record of records.values()) jsonBytes += encoder.encode(JSON.stringify(record)).byteLength;
+      const started = performance.now();
+      await plain.table('records').bulkPut(batch);
+      ms += performance.now() - started;
+      rows += batch.length;
     }
   }
   store.close();
-  return bytes;
+  plain.close();
+  await Dexie.delete(plainName);
+  return { ms, rows, jsonBytes };
 }
 
 export interface LatencyResult {
@@ -272,7 +303,7 @@ declare global {
       stopSync: () => void;
       compact: typeof compact;
       floor: typeof floor;
-      plainJsonBytes: typeof plainJsonBytes;
+      plainFloor: typeof plainFloor;
       dump: (name: string) => Promise<string>;
       latencies: typeof latencies;
     };
@@ -300,7 +331,7 @@ window.kerbsideBench = {
   compact,
   stopSync,
   floor,
-  plainJsonBytes,
+  plainFloor,
   dump: (name) => dumpIndexedDb(indexedDB, name),
   latencies,
 };

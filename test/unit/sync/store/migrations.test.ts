@@ -5,9 +5,16 @@ import type { StoreMigration } from '../../../../sync/store';
 import { BlindIndexer } from '../../../../sync/store/blind-index';
 import { deriveStoreKeys } from '../../../../sync/store/data-key';
 import { encodePatient } from '../../../../sync/store/row-codec';
-import { applyMigrations, createDatabase } from '../../../../sync/store/schema';
+import { applyMigrations, createDatabase, exactTerms } from '../../../../sync/store/schema';
 import type { StoreDatabase } from '../../../../sync/store/schema';
-import { OpenStores, fakeDatabase, keyMaterial, patientWrite, uniqueName } from './store-fixtures';
+import {
+  OpenStores,
+  fakeDatabase,
+  keyMaterial,
+  patientWrite,
+  uniqueName,
+  validNhsNumber,
+} from './store-fixtures';
 
 const stores = new OpenStores();
 const databases: StoreDatabase[] = [];
@@ -22,7 +29,7 @@ const latest = STORE_MIGRATIONS.at(-1)?.version ?? 0;
 const testNextVersion: StoreMigration = {
   version: latest + 1,
   description: 'test only: index patients by a schema tag',
-  stores: { patients: 'k, icb, refreshedAt, nhs, dob, *postcodes, *pairs, tag' },
+  stores: { patients: 'k, [icb+refreshedAt], *pairs, tag' },
   upgrade: async (transaction: Transaction) => {
     await transaction
       .table('patients')
@@ -74,7 +81,9 @@ describe('store migrations', () => {
     ]) {
       const encoded = await encodePatient(keys.data, indexer, patientWrite(person));
       // The v1 row shape: name terms in `names`, no postings segment.
-      await v1.table('patients').put({ ...encoded.row, names: [...encoded.nameTerms] });
+      const exact = exactTerms(encoded.row);
+      const names = encoded.postingTerms.filter((term) => !exact.includes(term));
+      await v1.table('patients').put({ ...encoded.row, names });
       await v1.bodies.put(encoded.body);
     }
     v1.close();
@@ -97,6 +106,60 @@ describe('store migrations', () => {
       [1, false],
     ]);
     expect(await raw.postings.count()).toBeGreaterThan(0);
+  });
+
+  it('moves the NHS number, birth date and postcode terms of a v4 store from indexes into postings', async () => {
+    const name = uniqueName('v4');
+    const v4Migrations = STORE_MIGRATIONS.filter((migration) => migration.version <= 4);
+    const people = [
+      { patientId: 'p1', family: 'Indexed', given: 'Ivy', nhsNumber: validNhsNumber(1), postcode: 'NG7 2UH' },
+      {
+        patientId: 'p2',
+        family: 'Indexed',
+        given: 'Isla',
+        nhsNumber: validNhsNumber(2),
+        postcode: 'NG7 2UH',
+      },
+      { patientId: 'p3', family: 'Other', given: 'Otto', birthDate: '1950-03-04', postcode: 'DE1 1AA' },
+    ];
+    const v4 = await stores.open({ name, migrations: v4Migrations });
+    await v4.commit({
+      icb: 'QWE',
+      upserts: people.map((person, index) => patientWrite({ ...person, refreshedAt: 1_000 * (index + 1) })),
+      deletes: [],
+      quarantine: [],
+      checkpoint: 'c4',
+    });
+    v4.close();
+    // As version 4 wrote them: the exact terms in indexes, the postings holding name terms only.
+    const before = createDatabase(name, fakeDatabase, v4Migrations);
+    databases.push(before);
+    await before.open();
+    const nhsTerm = (await before.patients.toArray()).find((row) => row.nhs !== undefined)?.nhs ?? '';
+    expect(await before.patients.where('nhs').equals(nhsTerm).count()).toBe(1);
+    before.close();
+
+    const store = await stores.open({ name });
+    const names = (hits: readonly { displayName: string }[]): string[] =>
+      hits.map((hit) => hit.displayName).sort();
+    expect(names(await store.searchByNhsNumber(validNhsNumber(2)))).toEqual(['Isla Indexed']);
+    expect(names(await store.searchByPostcode('ng72uh'))).toEqual(['Isla Indexed', 'Ivy Indexed']);
+    expect(names(await store.searchByPostcode('DE1'))).toEqual(['Otto Other']);
+    expect(names(await store.search('4/3/1950'))).toEqual(['Otto Other']);
+    expect(names(await store.searchByName('ivy'))).toEqual(['Ivy Indexed']);
+    expect((await store.counts()).byIcb).toEqual({ QWE: 3 });
+    expect(await store.purgeExpired(2_500, 1_000)).toBe(1);
+    expect(names(await store.searchByPostcode('ng72uh'))).toEqual(['Isla Indexed']);
+    store.close();
+
+    const after = createDatabase(name, fakeDatabase);
+    databases.push(after);
+    await after.open();
+    expect(after.verno).toBe(latest);
+    expect(after.patients.schema.indexes.map((index) => index.name).sort()).toEqual([
+      '[icb+refreshedAt]',
+      'pairs',
+    ]);
   });
 
   it('refuses migrations out of order', () => {

@@ -69,12 +69,10 @@ async function seeded(): Promise<PatientStore> {
 
 async function indexEntries(store: PatientStore): Promise<number> {
   const db = databaseOf(store);
-  // Name terms live in postings rows: 32 bytes of row key per entry.
-  const [postings, postcodes] = await Promise.all([
-    db.postings.toArray(),
-    db.patients.orderBy('postcodes').keys(),
-  ]);
-  return postings.reduce((sum, row) => sum + Math.floor(row.data.byteLength / 32), 0) + postcodes.length;
+  // Name, NHS number, birth date and postcode terms live in postings rows (32 bytes of row key per entry),
+  // name pairs in the rows' own index.
+  const [postings, pairs] = await Promise.all([db.postings.toArray(), db.patients.orderBy('pairs').keys()]);
+  return postings.reduce((sum, row) => sum + Math.floor(row.data.byteLength / 32), 0) + pairs.length;
 }
 
 describe('PatientStore retention purges', () => {
