@@ -36,3 +36,14 @@ export async function keysRefreshedBefore(db: StoreDatabase, cutoff: number): Pr
   );
   return perIcb.flat();
 }
+
+/** Rows per ICB, and in all. */
+export async function countByIcb(
+  db: StoreDatabase,
+): Promise<{ patients: number; byIcb: Record<string, number> }> {
+  const icbs = await storedIcbs(db);
+  const perIcb = await Promise.all(icbs.map((icb) => rowsOfIcb(db, icb).count()));
+  const byIcb: Record<string, number> = {};
+  icbs.forEach((icb, index) => (byIcb[icb] = perIcb[index] ?? 0));
+  return { patients: perIcb.reduce((sum, count) => sum + count, 0), byIcb };
+}

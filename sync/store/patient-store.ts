@@ -3,12 +3,13 @@
 
 import { Dexie } from 'dexie';
 import { BlindIndexer } from './blind-index';
+import { deletePatients, putPatients, readBodies } from './body-groups';
 import { CardCache } from './card-cache';
 import { deriveStoreKeys, openJson, sealJson } from './data-key';
 import { InvalidQueryError, InvalidWriteError, StoreCorruptError } from './errors';
 import { checkKey } from './key-check';
 import { ChangeAnnouncer, idbRowSource, RowMirror } from './row-mirror';
-import { keysRefreshedBefore, rowsOfIcb, storedIcbs } from './icb-rows';
+import { countByIcb, keysRefreshedBefore, rowsOfIcb } from './icb-rows';
 import { estimateStoreBytes } from './store-size';
 import { normalisePostcode, normaliseValidNhsNumber, queryTokens } from './normalise';
 import {
@@ -209,9 +210,9 @@ export class PatientStore {
         : sealJson(this.dataKey, batch.checkpoint, checkpointContext(icb), false),
     ]);
     const { db } = this;
-    const tables = [db.patients, db.bodies, db.checkpoints, db.quarantine, db.postings, db.meta];
+    const tables = [db.patients, db.bodyGroups, db.checkpoints, db.quarantine, db.postings, db.meta];
     const compact = await db.transaction('rw', tables, async () => {
-      if (deleteKeys.length > 0) await this.deletePatients(deleteKeys);
+      if (deleteKeys.length > 0) await deletePatients(db, deleteKeys);
       let state: PostingsState | undefined;
       if (encoded.length > 0) {
         // The commit's name and exact terms go to one new postings segment; the rows record it, so entries
@@ -220,8 +221,7 @@ export class PatientStore {
         const s = before.next;
         const postings = new SegmentBuilder();
         for (const entry of encoded) postings.add(entry.row.k, entry.postingTerms);
-        await db.patients.bulkPut(encoded.map((entry) => ({ ...entry.row, s })));
-        await db.bodies.bulkPut(encoded.map((entry) => entry.body));
+        await putPatients(db, s, encoded);
         await db.postings.bulkAdd(postings.rows(s));
         state = {
           next: s + 1,
@@ -352,9 +352,10 @@ export class PatientStore {
   async readRecords(icb: string, patientIds: readonly string[]): Promise<Map<string, StoredRecord>> {
     const keys = await Promise.all(patientIds.map((id) => this.indexer.rowKey(icb, id)));
     const { db } = this;
-    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodies], () =>
-      Promise.all([db.patients.bulkGet(keys), db.bodies.bulkGet(keys)]),
-    );
+    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodyGroups], async () => {
+      const found = await db.patients.bulkGet(keys);
+      return [found, await readBodies(db.bodyGroups, found)] as const;
+    });
     const records = await Promise.all(
       rows.map(async (row, index): Promise<StoredRecord | undefined> => {
         if (row === undefined) return undefined;
@@ -382,9 +383,9 @@ export class PatientStore {
     const term = digits === undefined ? undefined : await this.indexer.term('nhs', digits);
     const sameNumber = term === undefined ? [] : await keysListing(this.searchContext, term);
     const named = new Set(keys);
-    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodies], async () => {
-      const all = [...new Set([...keys, ...sameNumber])];
-      return Promise.all([db.patients.bulkGet(all), db.bodies.bulkGet(all)]);
+    const [rows, bodies] = await db.transaction('r', [db.patients, db.bodyGroups], async () => {
+      const found = await db.patients.bulkGet([...new Set([...keys, ...sameNumber])]);
+      return [found, await readBodies(db.bodyGroups, found)] as const;
     });
     const summaries = await Promise.all(
       rows.map(async (row, index) => {
@@ -492,22 +493,13 @@ export class PatientStore {
     }
   }
 
-  private async deletePatients(keys: readonly string[]): Promise<void> {
-    await this.db.patients.bulkDelete([...keys]);
-    await this.db.bodies.bulkDelete([...keys]);
-    await this.db.quarantine
-      .where('pk')
-      .anyOf([...keys])
-      .delete();
-  }
-
   /** Removes rows refreshed before `now - maxAgeMs` and quarantine entries as old; returns the rows removed. */
   async purgeExpired(now: number, maxAgeMs: number): Promise<number> {
     const cutoff = now - maxAgeMs;
     const { db } = this;
-    const removed = await db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
+    const removed = await db.transaction('rw', [db.patients, db.bodyGroups, db.quarantine], async () => {
       const keys = await keysRefreshedBefore(db, cutoff);
-      await this.deletePatients(keys);
+      await deletePatients(db, keys);
       await db.quarantine.where('at').below(cutoff).delete();
       return keys.length;
     });
@@ -532,13 +524,13 @@ export class PatientStore {
       }),
     );
     const { db } = this;
-    const removed = await db.transaction('rw', [db.patients, db.bodies, db.quarantine], async () => {
+    const removed = await db.transaction('rw', [db.patients, db.bodyGroups, db.quarantine], async () => {
       const inArea = new Set(terms);
       const outside: string[] = [];
       await db.patients.each((row) => {
         if (!row.postcodes.some((term) => inArea.has(term))) outside.push(row.k);
       });
-      await this.deletePatients(outside);
+      await deletePatients(db, outside);
       return outside.length;
     });
     if (removed > 0) this.changes.announce();
@@ -549,10 +541,8 @@ export class PatientStore {
   /** Removes everything of an ICB taken out of the profile: rows, checkpoint and quarantine. */
   async purgeIcb(icb: string): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.patients, db.bodies, db.checkpoints, db.quarantine], async () => {
-      const keys = await rowsOfIcb(db, icb).primaryKeys();
-      await db.patients.bulkDelete(keys);
-      await db.bodies.bulkDelete(keys);
+    await db.transaction('rw', [db.patients, db.bodyGroups, db.checkpoints, db.quarantine], async () => {
+      await deletePatients(db, await rowsOfIcb(db, icb).primaryKeys());
       await db.checkpoints.delete(icb);
       await db.quarantine.where('icb').equals(icb).delete();
     });
@@ -562,17 +552,10 @@ export class PatientStore {
 
   async counts(): Promise<StoreCounts> {
     const { db } = this;
-    return db.transaction('r', [db.patients, db.quarantine], async () => {
-      const icbs = await storedIcbs(db);
-      const perIcb = await Promise.all(icbs.map((icb) => rowsOfIcb(db, icb).count()));
-      const byIcb: Record<string, number> = {};
-      icbs.forEach((icb, index) => (byIcb[icb] = perIcb[index] ?? 0));
-      return {
-        patients: perIcb.reduce((sum, count) => sum + count, 0),
-        byIcb,
-        quarantined: await db.quarantine.count(),
-      };
-    });
+    return db.transaction('r', [db.patients, db.quarantine], async () => ({
+      ...(await countByIcb(db)),
+      quarantined: await db.quarantine.count(),
+    }));
   }
 
   /** The newest quarantine entries first; corrupt entries are reported and left out. */

@@ -61,7 +61,7 @@ export async function encodePatient(
   dataKey: CryptoKey,
   indexer: BlindIndexer,
   write: PatientWrite,
-): Promise<{ row: Omit<PatientRow, 's'>; body: BodyRow; postingTerms: readonly string[] }> {
+): Promise<{ row: Omit<PatientRow, 's' | 'b'>; body: BodyRow; postingTerms: readonly string[] }> {
   const [k, terms] = await Promise.all([
     indexer.rowKey(write.icb, write.patientId),
     indexer.indexTerms(write.keys),
@@ -80,7 +80,7 @@ export async function encodePatient(
     sealJson(dataKey, sealedCard, cardContext(k), false),
     sealBytes(dataKey, encodeBody(write), bodyContext(k), true),
   ]);
-  const row: Omit<PatientRow, 's'> = {
+  const row: Omit<PatientRow, 's' | 'b'> = {
     k,
     icb: write.icb,
     refreshedAt: write.refreshedAt,

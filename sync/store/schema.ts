@@ -3,6 +3,8 @@
 
 import { Dexie } from 'dexie';
 import type { Table, Transaction } from 'dexie';
+import { BODY_GROUP_SIZE, groupNumber, packBodies } from './body-groups';
+import type { BodyGroupRow } from './body-groups';
 import type { Bytes } from './data-key';
 import { postingsStateRow, readPostingsState, SegmentBuilder, writePostingsState } from './postings';
 import type { PostingRow } from './postings';
@@ -32,6 +34,8 @@ export interface PatientRow {
   readonly card: Bytes;
   /** The postings segment that holds this row's name and exact terms; entries in older segments are stale. */
   readonly s: number;
+  /** The row's body is in group `[s, b]` of `bodyGroups` (store version 6). */
+  readonly b: number;
 }
 
 /** The row's terms looked up in the postings rather than an index: NHS number, date of birth, postcodes. */
@@ -50,7 +54,10 @@ export function rowHolds(row: PatientRow, index: ExactIndex, term: string): bool
 
 export type ExactIndex = 'nhs' | 'dob' | 'postcodes';
 
-/** The bulky part of a patient, apart so that searches read only the small rows of `patients`. */
+/**
+ * The bulky part of a patient, apart so that searches read only the small rows of `patients`: stored packed
+ * in `bodyGroups` since version 6 (`body-groups.ts`), a row of its own in `bodies` before.
+ */
 export interface BodyRow {
   readonly k: string;
   /** Sealed, compressed JSON `{ summary, raw }`. */
@@ -157,11 +164,53 @@ export const STORE_MIGRATIONS: readonly StoreMigration[] = [
       });
     },
   },
+  {
+    version: 6,
+    description: 'bodies packed eight to a row (bodyGroups), each patient row naming its group [s+b]',
+    stores: { bodies: null, bodyGroups: '[s+g]' },
+    upgrade: packStoredBodies,
+  },
 ];
+
+/**
+ * Version 6's upgrade: each commit's bodies (rows of the same `s`, in key order) packed into groups, read a
+ * thousand at a time. A row whose body was missing gets a group that does not hold it, and reads as damaged
+ * as it did before.
+ */
+async function packStoredBodies(transaction: Transaction): Promise<void> {
+  const patients = transaction.table<Omit<PatientRow, 'b'>, string>('patients');
+  const bodies = transaction.table<BodyRow, string>('bodies');
+  const groups = transaction.table<BodyGroupRow, [number, number]>('bodyGroups');
+  const bySegment = new Map<number, Omit<PatientRow, 'b'>[]>();
+  await patients.each((row) => {
+    const members = bySegment.get(row.s);
+    if (members === undefined) bySegment.set(row.s, [row]);
+    else members.push(row);
+  });
+  const SLICE = 125 * BODY_GROUP_SIZE;
+  for (const [s, members] of bySegment) {
+    let firstGroup = 0;
+    for (let start = 0; start < members.length; start += SLICE) {
+      const slice = members.slice(start, start + SLICE);
+      const found = await bodies.bulkGet(slice.map((row) => row.k));
+      const present = found.filter((body) => body !== undefined);
+      const packed = packBodies(s, present, firstGroup);
+      await groups.bulkAdd(packed);
+      let index = 0;
+      await patients.bulkPut(
+        slice.map((row, at) => ({
+          ...row,
+          b: found[at] === undefined ? -1 : groupNumber(index++, firstGroup),
+        })),
+      );
+      firstGroup += packed.length;
+    }
+  }
+}
 
 export class StoreDatabase extends Dexie {
   declare patients: Table<PatientRow, string>;
-  declare bodies: Table<BodyRow, string>;
+  declare bodyGroups: Table<BodyGroupRow, [number, number]>;
   declare checkpoints: Table<CheckpointRow, string>;
   declare quarantine: Table<QuarantineRow, number>;
   declare meta: Table<MetaRow, string>;

@@ -12,7 +12,9 @@ export async function estimateStoreBytes(db: StoreDatabase): Promise<number> {
     total += row.postcodes.reduce((sum, term) => sum + text(term), 0);
     total += bytes(row.card);
   });
-  await db.bodies.each((row) => (total += text(row.k) + bytes(row.body)));
+  await db.bodyGroups.each((row) => {
+    total += 16 + row.keys.reduce((sum, key) => sum + text(key), 0) + 8 * row.ends.length + bytes(row.data);
+  });
   await db.checkpoints.each((row) => (total += text(row.icb) + bytes(row.value)));
   await db.quarantine.each((row) => (total += 8 + text(row.icb) + 8 + text(row.pk) + bytes(row.payload)));
   await db.meta.each((row) => (total += text(row.name) + bytes(row.value)));

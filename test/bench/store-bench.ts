@@ -284,13 +284,17 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRo
 
     // Floor: the same stored rows, bulkPut with plain Dexie into a fresh database with the same schema.
     const storedRows = await databaseOf(store).patients.toArray();
-    const storedBodies = await databaseOf(store).bodies.toArray();
+    const storedGroups = await databaseOf(store).bodyGroups.toArray();
+    const groupsPerBatch = Math.ceil((storedGroups.length * BATCH) / Math.max(1, storedRows.length));
     await floor.open();
     start = performance.now();
     for (let offset = 0; offset < storedRows.length; offset += BATCH) {
-      await floor.transaction('rw', [floor.patients, floor.bodies], async () => {
+      await floor.transaction('rw', [floor.patients, floor.bodyGroups], async () => {
+        const batch = offset / BATCH;
         await floor.patients.bulkPut(storedRows.slice(offset, offset + BATCH));
-        await floor.bodies.bulkPut(storedBodies.slice(offset, offset + BATCH));
+        await floor.bodyGroups.bulkPut(
+          storedGroups.slice(batch * groupsPerBatch, (batch + 1) * groupsPerBatch),
+        );
       });
     }
     const floorSeconds = (performance.now() - start) / 1000;

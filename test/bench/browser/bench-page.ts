@@ -98,24 +98,31 @@ async function floor(sourceName: string, key: readonly number[]): Promise<FloorR
   const source = await PatientStore.open({ name: sourceName, keyMaterial: keyFrom(key) });
   const sourceDb = databaseOf(source);
   const patients = await sourceDb.patients.toArray();
-  const bodies = await sourceDb.bodies.toArray();
+  const bodyGroups = await sourceDb.bodyGroups.toArray();
   const postings = await sourceDb.postings.toArray();
   source.close();
   const before = await usage();
   const target = await PatientStore.open({ name: `${sourceName}-floor`, keyMaterial: keyFrom(key) });
   const targetDb = databaseOf(target);
   const started = performance.now();
-  // The name postings go in beside the rows, in the same number of transactions.
+  // The body groups and name postings go in beside the rows, in the same number of transactions.
   const batches = Math.ceil(patients.length / 1000);
   const postingsPerBatch = Math.ceil(postings.length / Math.max(1, batches));
+  const groupsPerBatch = Math.ceil(bodyGroups.length / Math.max(1, batches));
   for (let batch = 0; batch < batches; batch++) {
     const offset = batch * 1000;
-    await targetDb.transaction('rw', [targetDb.patients, targetDb.bodies, targetDb.postings], async () => {
-      await targetDb.patients.bulkPut(patients.slice(offset, offset + 1000));
-      await targetDb.bodies.bulkPut(bodies.slice(offset, offset + 1000));
-      const first = batch * postingsPerBatch;
-      await targetDb.postings.bulkPut(postings.slice(first, first + postingsPerBatch));
-    });
+    await targetDb.transaction(
+      'rw',
+      [targetDb.patients, targetDb.bodyGroups, targetDb.postings],
+      async () => {
+        await targetDb.patients.bulkPut(patients.slice(offset, offset + 1000));
+        await targetDb.bodyGroups.bulkPut(
+          bodyGroups.slice(batch * groupsPerBatch, (batch + 1) * groupsPerBatch),
+        );
+        const first = batch * postingsPerBatch;
+        await targetDb.postings.bulkPut(postings.slice(first, first + postingsPerBatch));
+      },
+    );
   }
   const ms = performance.now() - started;
   target.close();

@@ -6,6 +6,8 @@ import { BlindIndexer } from '../../../../sync/store/blind-index';
 import { deriveStoreKeys } from '../../../../sync/store/data-key';
 import { encodePatient } from '../../../../sync/store/row-codec';
 import { applyMigrations, createDatabase, exactTerms } from '../../../../sync/store/schema';
+import type { PatientRow } from '../../../../sync/store/schema';
+import { postingsStateRow, SegmentBuilder } from '../../../../sync/store/postings';
 import type { StoreDatabase } from '../../../../sync/store/schema';
 import {
   OpenStores,
@@ -84,7 +86,7 @@ describe('store migrations', () => {
       const exact = exactTerms(encoded.row);
       const names = encoded.postingTerms.filter((term) => !exact.includes(term));
       await v1.table('patients').put({ ...encoded.row, names });
-      await v1.bodies.put(encoded.body);
+      await v1.table('bodies').put(encoded.body);
     }
     v1.close();
 
@@ -108,7 +110,7 @@ describe('store migrations', () => {
     expect(await raw.postings.count()).toBeGreaterThan(0);
   });
 
-  it('moves the NHS number, birth date and postcode terms of a v4 store from indexes into postings', async () => {
+  it('migrates a v4 store: exact terms from indexes into postings, bodies into groups of eight', async () => {
     const name = uniqueName('v4');
     const v4Migrations = STORE_MIGRATIONS.filter((migration) => migration.version <= 4);
     const people = [
@@ -121,23 +123,41 @@ describe('store migrations', () => {
         postcode: 'NG7 2UH',
       },
       { patientId: 'p3', family: 'Other', given: 'Otto', birthDate: '1950-03-04', postcode: 'DE1 1AA' },
+      // Enough more to fill two groups of the one commit.
+      ...Array.from({ length: 8 }, (_, index) => ({
+        patientId: `q${index}`,
+        family: 'Filler',
+        given: `Fay${String.fromCharCode(97 + index)}`,
+      })),
     ];
-    const v4 = await stores.open({ name, migrations: v4Migrations });
-    await v4.commit({
-      icb: 'QWE',
-      upserts: people.map((person, index) => patientWrite({ ...person, refreshedAt: 1_000 * (index + 1) })),
-      deletes: [],
-      quarantine: [],
-      checkpoint: 'c4',
-    });
+    // A v4 store as that version opened it (key check written), then rows as a v4 commit wrote them: the
+    // exact terms in indexes, a body row each, the postings holding name terms only.
+    (await stores.open({ name, migrations: v4Migrations })).close();
+    const v4 = createDatabase(name, fakeDatabase, v4Migrations);
+    databases.push(v4);
+    await v4.open();
+    const keys = await deriveStoreKeys(keyMaterial());
+    const indexer = new BlindIndexer(keys.index);
+    const postings = new SegmentBuilder();
+    for (const [index, person] of people.entries()) {
+      const encoded = await encodePatient(
+        keys.data,
+        indexer,
+        patientWrite({ ...person, refreshedAt: 1_000 * (index + 1) }),
+      );
+      const exact = exactTerms(encoded.row);
+      postings.add(
+        encoded.row.k,
+        encoded.postingTerms.filter((term) => !exact.includes(term)),
+      );
+      await v4.patients.put({ ...encoded.row, s: 1 } as PatientRow);
+      await v4.table('bodies').put(encoded.body);
+    }
+    await v4.postings.bulkAdd(postings.rows(1));
+    await v4.meta.put(postingsStateRow({ next: 2, sinceCompaction: 1, segments: [[1, 0]] }));
+    const nhsTerm = (await v4.patients.toArray()).find((row) => row.nhs !== undefined)?.nhs ?? '';
+    expect(await v4.patients.where('nhs').equals(nhsTerm).count()).toBe(1);
     v4.close();
-    // As version 4 wrote them: the exact terms in indexes, the postings holding name terms only.
-    const before = createDatabase(name, fakeDatabase, v4Migrations);
-    databases.push(before);
-    await before.open();
-    const nhsTerm = (await before.patients.toArray()).find((row) => row.nhs !== undefined)?.nhs ?? '';
-    expect(await before.patients.where('nhs').equals(nhsTerm).count()).toBe(1);
-    before.close();
 
     const store = await stores.open({ name });
     const names = (hits: readonly { displayName: string }[]): string[] =>
@@ -147,7 +167,10 @@ describe('store migrations', () => {
     expect(names(await store.searchByPostcode('DE1'))).toEqual(['Otto Other']);
     expect(names(await store.search('4/3/1950'))).toEqual(['Otto Other']);
     expect(names(await store.searchByName('ivy'))).toEqual(['Ivy Indexed']);
-    expect((await store.counts()).byIcb).toEqual({ QWE: 3 });
+    expect((await store.counts()).byIcb).toEqual({ QWE: 11 });
+    const records = await store.readRecords('QWE', ['p1', 'p2', 'p3', 'q7']);
+    expect([...records.keys()].sort()).toEqual(['p1', 'p2', 'p3', 'q7']);
+    expect(records.get('q7')?.raw[0]).toMatchObject({ resourceType: 'Patient', id: 'q7' });
     expect(await store.purgeExpired(2_500, 1_000)).toBe(1);
     expect(names(await store.searchByPostcode('ng72uh'))).toEqual(['Isla Indexed']);
     store.close();
@@ -160,6 +183,15 @@ describe('store migrations', () => {
       '[icb+refreshedAt]',
       'pairs',
     ]);
+    expect(after.tables.map((table) => table.name)).not.toContain('bodies');
+    // Eleven rows of one commit in groups of 8 and 3; the purge cut the oldest out of the first.
+    const groups = await after.bodyGroups.toArray();
+    expect(groups.map((group) => [group.s, group.g, group.keys.length])).toEqual([
+      [1, 0, 7],
+      [1, 1, 3],
+    ]);
+    const rows = await after.patients.toArray();
+    expect(rows.map((row) => row.b).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
   });
 
   it('refuses migrations out of order', () => {

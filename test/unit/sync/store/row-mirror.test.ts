@@ -123,6 +123,7 @@ describe('rows kept in memory for search', () => {
   it('throws away a load that a change overtook, and keeps index order and one entry per value', async () => {
     const row = (k: string, postcodes: string[]): PatientRow => ({
       k,
+      b: 0,
       icb: 'QWE',
       refreshedAt: 1,
       nhs: 'n1',

@@ -4,6 +4,9 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { nhsCheckDigit } from '../../../../sync/nhs-number';
 import { PatientStore } from '../../../../sync/store';
 import type { PatientStoreOptions, PatientWrite } from '../../../../sync/store';
+import { packBodies, readBodies } from '../../../../sync/store/body-groups';
+import type { Bytes } from '../../../../sync/store/data-key';
+import type { StoreDatabase } from '../../../../sync/store/schema';
 
 export const fakeDatabase = { indexedDB, IDBKeyRange };
 
@@ -98,4 +101,21 @@ export function patientWrite(person: PersonFixture): PatientWrite {
 
 export function emptyBatch<C>(icb: string, checkpoint: C | null) {
   return { icb, upserts: [], deletes: [], quarantine: [], checkpoint };
+}
+
+/** The stored (sealed) body of a row, read out of its group. */
+export async function storedBody(db: StoreDatabase, key: string): Promise<Bytes | undefined> {
+  return (await readBodies(db.bodyGroups, [await db.patients.get(key)]))[0]?.body;
+}
+
+/** Replaces the stored body of a row inside its group, as tampering with the file would. */
+export async function replaceStoredBody(db: StoreDatabase, key: string, body: Bytes): Promise<void> {
+  const row = await db.patients.get(key);
+  const group = row === undefined ? undefined : await db.bodyGroups.get([row.s, row.b]);
+  if (row === undefined || group === undefined) throw new Error(`No stored body for ${key}`);
+  const members = group.keys.map((k, index) => ({
+    k,
+    body: k === key ? body : group.data.subarray(group.ends[index - 1] ?? 0, group.ends[index]),
+  }));
+  await db.bodyGroups.put(packBodies(row.s, members, row.b)[0] as typeof group);
 }

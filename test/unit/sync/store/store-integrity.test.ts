@@ -6,6 +6,8 @@ import {
   fakeDatabase,
   keyMaterial,
   patientWrite,
+  replaceStoredBody,
+  storedBody,
   uniqueName,
   validNhsNumber,
 } from './store-fixtures';
@@ -118,12 +120,12 @@ describe('PatientStore keys and authentication', () => {
     if (row === undefined) throw new Error('row missing');
     const card = row.card.slice();
     card[card.length - 3] = (card[card.length - 3] ?? 0) ^ 0x01;
-    const stored = await db.bodies.get(key);
+    const stored = await storedBody(db, key);
     if (stored === undefined) throw new Error('body missing');
-    const body = stored.body.slice();
+    const body = stored.slice();
     body[20] = (body[20] ?? 0) ^ 0x80;
     await db.patients.put({ ...row, card });
-    await db.bodies.put({ k: key, body });
+    await replaceStoredBody(db, key, body);
 
     const hits = await store.searchByName('fa');
     expect(hits.map((entry) => entry.displayName)).toEqual(['Francis Fairbairn']);
@@ -140,16 +142,16 @@ describe('PatientStore keys and authentication', () => {
     const store = await storeWithTwo(uniqueName('swap'));
     const db = databaseOf(store);
     const [one, two] = await db.patients.toArray();
-    const twoBody = await db.bodies.get(two?.k ?? '');
+    const twoBody = await storedBody(db, two?.k ?? '');
     if (one === undefined || two === undefined || twoBody === undefined) throw new Error('rows missing');
-    await db.bodies.put({ k: one.k, body: twoBody.body });
+    await replaceStoredBody(db, one.k, twoBody);
     expect(await store.readSummaries([one.k, two.k])).toHaveLength(1);
     expect(store.corruptRowKeys).toEqual([one.k]);
     await db.patients.put({ ...one, card: two.card });
     expect(await store.searchByName('fairbairn')).toHaveLength(1);
     expect(await store.searchByName('fairweather')).toEqual([]);
     // A card moved into the body of its own row fails too.
-    await db.bodies.put({ k: two.k, body: two.card });
+    await replaceStoredBody(db, two.k, two.card);
     await expect(store.readSummaries([two.k])).resolves.toEqual([]);
     expect(store.corruptRowKeys).toEqual([one.k, two.k]);
   });
