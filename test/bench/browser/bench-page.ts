@@ -6,6 +6,7 @@ import type { IcbRunResult } from '../../../renderer/src/background-sync/worker-
 import type { Profile } from '../../../sync/provisioning-profile';
 import { mergeSummaries } from '../../../sync/projection';
 import { summaryOfStored } from '../../../sync/pull';
+import type { PullEvent } from '../../../sync/pull';
 import { PatientStore, TooManyMatchesError, type SearchHit } from '../../../sync/store';
 import { databaseOf } from '../../../sync/store/patient-store';
 import { dumpIndexedDb } from '../../support/dump-indexeddb';
@@ -13,6 +14,8 @@ import { dumpIndexedDb } from '../../support/dump-indexeddb';
 export interface PrecacheResult {
   readonly ms: number;
   readonly patients: number;
+  /** Each ICB's run as its worker reported it: patients written and when it completed (ms from the start). */
+  readonly icbs: Record<string, { readonly patients: number; readonly doneMs: number }>;
   readonly outcomes: Record<string, string>;
   readonly quarantined: number;
   readonly usageBytes: number;
@@ -40,6 +43,7 @@ interface RunningSync {
     resolve: (results: Readonly<Record<string, IcbRunResult>>) => void;
     reject: (error: Error) => void;
   };
+  onEvent?: (event: PullEvent) => void;
 }
 
 let sync: RunningSync | undefined;
@@ -51,9 +55,15 @@ let sync: RunningSync | undefined;
  */
 async function precache(name: string, key: readonly number[], profile: Profile): Promise<PrecacheResult> {
   const started = performance.now();
+  const icbs: Record<string, { patients: number; doneMs: number }> = {};
   const results = await new Promise<Readonly<Record<string, IcbRunResult>>>((resolve, reject) => {
     if (sync !== undefined && sync.name === name) {
       sync.waiting = { resolve, reject };
+      sync.onEvent = (event) => {
+        if (event.type === 'completed') {
+          icbs[event.icb] = { patients: event.patients, doneMs: performance.now() - started };
+        }
+      };
       sync.controller.syncNow();
       return;
     }
@@ -66,6 +76,7 @@ async function precache(name: string, key: readonly number[], profile: Profile):
       intervalMinutes: 24 * 60,
       onMessage: (message) => {
         const waiting = running.waiting;
+        if (message.type === 'pull-event') running.onEvent?.(message.event);
         if (message.type === 'run-finished') {
           running.waiting = undefined;
           waiting?.resolve(message.results);
@@ -76,7 +87,16 @@ async function precache(name: string, key: readonly number[], profile: Profile):
       },
       onConnectivity: () => undefined,
     });
-    const running: RunningSync = { name, controller, waiting: { resolve, reject } };
+    const running: RunningSync = {
+      name,
+      controller,
+      waiting: { resolve, reject },
+      onEvent: (event) => {
+        if (event.type === 'completed') {
+          icbs[event.icb] = { patients: event.patients, doneMs: performance.now() - started };
+        }
+      },
+    };
     sync = running;
     controller.start();
   });
@@ -87,6 +107,7 @@ async function precache(name: string, key: readonly number[], profile: Profile):
   return {
     ms,
     patients: counts.patients,
+    icbs,
     outcomes: Object.fromEntries(Object.entries(results).map(([icb, result]) => [icb, result.kind])),
     quarantined: counts.quarantined,
     usageBytes: await usage(),
