@@ -348,9 +348,9 @@ export class BulkExportManager {
       return;
     }
     for (const entry of file.entries) {
-      const resource = this.store.contentOf(entry);
-      if (resource) {
-        lines.push(JSON.stringify(resource) + '\n');
+      const json = this.store.jsonOf(entry);
+      if (json !== undefined) {
+        lines.push(json + '\n');
       }
       if (lines.length >= 500) {
         await flush();

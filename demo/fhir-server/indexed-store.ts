@@ -47,6 +47,12 @@ export class IndexedStore {
     return this.medplum.view.version(entry.resourceType, entry.id, entry.versionId);
   }
 
+  /** The JSON text of the version a change entry describes (undefined for deletions). */
+  jsonOf(entry: ChangeEntry): string | undefined {
+    const resource = this.contentOf(entry);
+    return resource === undefined ? undefined : this.medplum.repo.jsonOf(resource);
+  }
+
   /** True when the resource existed and has been deleted (reads answer 410 Gone). */
   isDeleted(resourceType: string, id: string): boolean {
     return this.changes.latest(resourceType, id)?.method === 'DELETE';
