@@ -113,27 +113,26 @@ function distinctGroups(rows: readonly PatientRow[]): [string, [number, number]]
 }
 
 /**
- * Cuts the bodies of `rows` out of their groups (a group left empty is deleted), inside the caller's
- * read-write transaction. A damaged group is deleted whole: its bodies could not be read anyway.
+ * Cuts the bodies of the patients stored under `keys` out of their groups (a group left empty is deleted),
+ * inside the caller's read-write transaction. A damaged group is deleted whole: its bodies could not be read
+ * anyway.
  */
-export async function removeBodies(
-  groups: Table<BodyGroupRow, [number, number]>,
-  rows: readonly PatientRow[],
-): Promise<void> {
+async function removeBodies(db: StoreDatabase, keys: readonly string[]): Promise<void> {
+  const rows = (await db.patients.bulkGet([...keys])).filter((row) => row !== undefined);
   if (rows.length === 0) return;
+  const groups = db.bodyGroups;
   const leaving = new Set(rows.map((row) => row.k));
   const wanted = distinctGroups(rows);
   const found = await groups.bulkGet(wanted.map(([, key]) => key));
   const emptied: [number, number][] = [];
   const rewritten: BodyGroupRow[] = [];
-  found.forEach((group, index) => {
-    if (group === undefined) return;
-    const members = membersOf(group);
-    const kept = members?.filter((member) => !leaving.has(member.k));
-    if (kept === undefined || kept.length === 0)
-      emptied.push((wanted[index] as [string, [number, number]])[1]);
-    else if (kept.length < (members?.length ?? 0)) rewritten.push(groupOf(group.s, group.g, kept));
-  });
+  for (const group of found) {
+    if (group === undefined) continue;
+    const members = membersOf(group) ?? [];
+    const kept = members.filter((member) => !leaving.has(member.k));
+    if (kept.length === 0) emptied.push([group.s, group.g]);
+    else if (kept.length < members.length) rewritten.push(groupOf(group.s, group.g, kept));
+  }
   if (emptied.length > 0) await groups.bulkDelete(emptied);
   if (rewritten.length > 0) await groups.bulkPut(rewritten);
 }
@@ -150,10 +149,9 @@ export async function putPatients(
 ): Promise<void> {
   const last = new Map(written.map((entry) => [entry.row.k, entry]));
   const entries = last.size === written.length ? written : [...last.values()];
-  const previous = await db.patients.bulkGet(entries.map((entry) => entry.row.k));
   await removeBodies(
-    db.bodyGroups,
-    previous.filter((row) => row !== undefined),
+    db,
+    entries.map((entry) => entry.row.k),
   );
   await db.patients.bulkPut(entries.map((entry, index) => ({ ...entry.row, s, b: groupNumber(index) })));
   await db.bodyGroups.bulkAdd(
@@ -166,11 +164,7 @@ export async function putPatients(
 
 /** Deletes patient rows, their bodies and their quarantine entries, inside the caller's transaction. */
 export async function deletePatients(db: StoreDatabase, keys: readonly string[]): Promise<void> {
-  const rows = await db.patients.bulkGet([...keys]);
-  await removeBodies(
-    db.bodyGroups,
-    rows.filter((row) => row !== undefined),
-  );
+  await removeBodies(db, keys);
   await db.patients.bulkDelete([...keys]);
   await db.quarantine
     .where('pk')

@@ -294,8 +294,9 @@ export class PatientStore {
   /**
    * Writes the postings again as one compacted segment, the name terms from the patients' cards (their name
    * tokens) and the exact terms from the rows, replacing every postings row: what a damaged row had hidden
-   * is found again. The cards are read and their terms hashed outside any write transaction (WebCrypto cannot run inside one); the rewrite then
-   * checks that no commit came in between, and starts over if one did. Rows whose card fails authentication
+   * is found again. The cards are read and their terms hashed outside any write transaction (WebCrypto
+   * cannot run inside one); the rewrite then checks that no commit came in between, and starts over if one
+   * did. Rows whose card fails authentication
    * are reported and left out, as searches leave them out.
    */
   async rebuildPostings(): Promise<void> {
