@@ -1,15 +1,20 @@
 // The patient rows of one ICB, and those past their retention, through the one compound index
-// `[icb+refreshedAt]` (store version 5): each IndexedDB index entry costs a pre-cache about 3 core-seconds
-// per 100,000 patients in Chromium's IndexedDB (BENCHMARKS.md), and two single-field indexes cost two.
+// `[icb+refreshedAt]` (store version 5): each IndexedDB index entry costs a pre-cache about 4 core-seconds
+// of Chromium's IndexedDB per 73,500 patients (BENCHMARKS.md), and two single-field indexes cost two.
 import { Dexie } from 'dexie';
 import type { Collection } from 'dexie';
 import type { PatientRow, StoreDatabase } from './schema';
 
 const BY_ICB = '[icb+refreshedAt]';
 
-/** Every row of `icb`. */
-export function rowsOfIcb(db: StoreDatabase, icb: string): Collection<PatientRow, string> {
-  return db.patients.where(BY_ICB).between([icb, Dexie.minKey], [icb, Dexie.maxKey], true, true);
+/** Every row of `icb`, or those refreshed before `refreshedBefore` (milliseconds). */
+export function rowsOfIcb(
+  db: StoreDatabase,
+  icb: string,
+  refreshedBefore?: number,
+): Collection<PatientRow, string> {
+  const upper = refreshedBefore === undefined ? [icb, Dexie.maxKey] : [icb, refreshedBefore];
+  return db.patients.where(BY_ICB).between([icb, Dexie.minKey], upper, true, refreshedBefore === undefined);
 }
 
 /** The ICBs that have rows, in order: one short read per ICB, skipping over each one's rows. */
@@ -30,9 +35,7 @@ export async function storedIcbs(db: StoreDatabase): Promise<string[]> {
 /** Keys of the rows refreshed before `cutoff` (milliseconds), of every ICB. */
 export async function keysRefreshedBefore(db: StoreDatabase, cutoff: number): Promise<string[]> {
   const perIcb = await Promise.all(
-    (await storedIcbs(db)).map((icb) =>
-      db.patients.where(BY_ICB).between([icb, Dexie.minKey], [icb, cutoff], true, false).primaryKeys(),
-    ),
+    (await storedIcbs(db)).map((icb) => rowsOfIcb(db, icb, cutoff).primaryKeys()),
   );
   return perIcb.flat();
 }

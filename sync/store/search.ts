@@ -109,10 +109,10 @@ function pairRows(
 
 /**
  * Rows and decrypted cards of `keys`; rows failing authentication are reported and skipped, and so are rows
- * that `isCurrent` says were written again since the postings listed them, without being decrypted. The gets are raw IndexedDB requests
- * in one read-only transaction, each row's card decrypted as soon as it arrives: a name's candidates (about
- * 80 at 100,000 patients) then cost one get each (about 60 us) with the decryptions overlapping them,
- * where a bulkGet followed by the decryptions took the sum of both.
+ * that `isCurrent` says were written again since the postings listed them, without being decrypted. The
+ * gets are raw IndexedDB requests in one read-only transaction, each row's card decrypted as soon as it
+ * arrives: a name's candidates (about 80 at 100,000 patients) then cost one get each (about 60 us) with the
+ * decryptions overlapping them, where a bulkGet followed by the decryptions took the sum of both.
  */
 async function loadCards(
   context: SearchContext,
