@@ -199,6 +199,62 @@ async function plainFloor(name: string, key: readonly number[]): Promise<PlainFl
   return { ms, rows, jsonBytes };
 }
 
+export interface CalibrationResult {
+  readonly ms: number;
+  readonly records: number;
+  readonly bytesPerRecord: number;
+  /** What the issue measured for the same on its machine. */
+  readonly issueMs: number;
+}
+
+/** The issue's calibration of the machine: 100,000 records of 4 KB, in batches of 1,000, took about 9 s. */
+const ISSUE_CALIBRATION = { records: 100_000, bytes: 4096, batch: 1000, ms: 9000 } as const;
+
+/**
+ * The issue's machine calibration, repeated on this machine in the same run: a plain Dexie `bulkPut` of
+ * 100,000 records of about 4 KB (each a key and 16 text fields of pseudo-random words, made before each
+ * batch is timed) in batches of 1,000, into a new database that is deleted afterwards. Its time against the
+ * issue's 9 s says how fast the machine is now, so a time target set on the issue's machine can be read on
+ * a slower or busier one.
+ */
+async function calibration(name: string): Promise<CalibrationResult> {
+  const { records, bytes, batch, ms: issueMs } = ISSUE_CALIBRATION;
+  const words = ['ambulance', 'crew', 'kerb', 'side', 'record', 'summary', 'lorem', 'ipsum', 'route', 'unit'];
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+    return seed;
+  };
+  const text = (length: number): string => {
+    let out = '';
+    while (out.length < length) out += `${words[random() % words.length] ?? ''}${random() % 1000} `;
+    return out.slice(0, length);
+  };
+  const fields = 16;
+  const calibrationName = `${name}-calibration`;
+  await Dexie.delete(calibrationName);
+  const db = new Dexie(calibrationName);
+  db.version(1).stores({ records: 'key' });
+  await db.open();
+  let ms = 0;
+  let totalBytes = 0;
+  const encoder = new TextEncoder();
+  for (let offset = 0; offset < records; offset += batch) {
+    const rows = Array.from({ length: batch }, (_, index) => {
+      const row: Record<string, string> = { key: `record-${String(offset + index).padStart(6, '0')}` };
+      for (let field = 0; field < fields; field++) row[`field${field}`] = text(bytes / fields - 12);
+      return row;
+    });
+    if (offset === 0) totalBytes = encoder.encode(JSON.stringify(rows)).byteLength;
+    const started = performance.now();
+    await db.table('records').bulkPut(rows);
+    ms += performance.now() - started;
+  }
+  db.close();
+  await Dexie.delete(calibrationName);
+  return { ms, records, bytesPerRecord: Math.round(totalBytes / batch), issueMs };
+}
+
 export interface LatencyResult {
   readonly kind: string;
   readonly samples: number;
@@ -332,6 +388,7 @@ declare global {
       compact: typeof compact;
       floor: typeof floor;
       plainFloor: typeof plainFloor;
+      calibration: typeof calibration;
       dump: (name: string) => Promise<string>;
       latencies: typeof latencies;
     };
@@ -360,6 +417,7 @@ window.kerbsideBench = {
   stopSync,
   floor,
   plainFloor,
+  calibration,
   dump: (name) => dumpIndexedDb(indexedDB, name),
   latencies,
 };
