@@ -1,8 +1,9 @@
 // The search rows kept in memory: they answer exactly as IndexedDB does, are never used once a change is
 // announced (searches go back to IndexedDB at once), and are read again when the writes pause.
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RowMirror, type MirrorSource } from '../../../../sync/store';
+import { MAX_RELOAD_AFTER_MS } from '../../../../sync/store/row-mirror';
 import { databaseOf } from '../../../../sync/store/patient-store';
 import type { PatientRow } from '../../../../sync/store/schema';
 import { OpenStores, patientWrite, uniqueName, validNhsNumber } from './store-fixtures';
@@ -159,6 +160,49 @@ describe('rows kept in memory for search', () => {
       expect(mirror.get('a')).toBeUndefined();
     } finally {
       mirror.close();
+    }
+  });
+
+  it('waits out a sync whose commits come slower than the quiet time, reading the rows once it pauses', async () => {
+    vi.useFakeTimers();
+    let loads = 0;
+    const source: MirrorSource = {
+      readRows: (after) => {
+        if (after === undefined) loads += 1;
+        return Promise.resolve([]);
+      },
+    };
+    const mirror = new RowMirror(source, uniqueName('mirror-slow-sync'), 100);
+    try {
+      // A sync over a slow link: a commit every 1.5 s, ten of them. A fixed 100 ms quiet time would read
+      // every row ten times over, each read thrown away by the next commit.
+      for (let commit = 0; commit < 10; commit++) {
+        mirror.invalidate();
+        await vi.advanceTimersByTimeAsync(1_500);
+      }
+      // Read once after the first commit (nothing showed yet how far apart they come), then not again.
+      expect(loads).toBe(1);
+      expect(mirror.ready).toBe(false);
+      // Once the commits stop for twice their spacing, the rows are read and used again.
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(loads).toBe(2);
+      expect(mirror.ready).toBe(true);
+      // A change long after the sync (the next scheduled run) is a new burst: the short quiet time again.
+      await vi.advanceTimersByTimeAsync(MAX_RELOAD_AFTER_MS + 1);
+      mirror.invalidate();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(loads).toBe(3);
+      // Commits 50 s apart wait no longer than the cap after the last one.
+      mirror.invalidate();
+      await vi.advanceTimersByTimeAsync(50_000);
+      mirror.invalidate();
+      await vi.advanceTimersByTimeAsync(MAX_RELOAD_AFTER_MS - 1);
+      expect(loads).toBe(4);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(loads).toBe(5);
+    } finally {
+      mirror.close();
+      vi.useRealTimers();
     }
   });
 });
