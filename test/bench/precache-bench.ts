@@ -8,12 +8,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import type { CDPSession } from 'playwright-core';
 import { startDemoWorld } from '../../demo/demo-world';
 import type { BenchRow } from './bench-table';
-import type {
-  CalibrationResult,
-  FloorResult,
-  PlainFloorResult,
-  PrecacheResult,
-} from './browser/bench-page';
+import type { CalibrationResult, FloorResult, PlainFloorResult, PrecacheResult } from './browser/bench-page';
 import { openBenchPage } from './browser/harness';
 import { chromiumCpu, cpuSince } from './process-cpu';
 import type { ChromiumCpu } from './process-cpu';
