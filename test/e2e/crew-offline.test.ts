@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPersistentChromium } from './support/browser';
+import { launchPersistentChromium, setOffline } from './support/browser';
 import {
   backToSearch,
   findEveryWay,
@@ -70,7 +70,7 @@ describe('crew app in a browser: find a patient and read their summary, fully of
   });
 
   it('starts offline from the service worker and finds each patient by NHS number, name and DOB, and postcode', async () => {
-    await context?.setOffline(true);
+    if (context) await setOffline(context, true);
     await page.reload();
     await page.getByRole('heading', { name: 'Area: Trentside and Derwent Valley' }).waitFor();
     await goTo(page, 'Search');
@@ -134,7 +134,7 @@ describe('crew app in a browser: find a patient and read their summary, fully of
     await launch(true);
     await page.goto(app.appUrl);
     await page.getByRole('heading', { name: 'Area: Trentside and Derwent Valley' }).waitFor();
-    await expect(page.getByText('Offline.', { exact: true }).isVisible()).resolves.toBe(true);
+    await page.getByText('Offline.', { exact: true }).waitFor();
     await goTo(page, 'Search');
     for (const patient of patients) await findEveryWay(page, patient);
     for (const patient of patients) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPersistentChromium } from './support/browser';
+import { launchPersistentChromium, setOffline } from './support/browser';
 import {
   goTo,
   openSummary,
@@ -79,7 +79,7 @@ describe('encounter note written offline, sent once when the signal returns', ()
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
       timeout: 30_000,
     });
-    await context?.setOffline(true);
+    if (context) await setOffline(context, true);
     await page.reload();
     await page.getByText('Offline.', { exact: true }).waitFor();
   });
@@ -166,7 +166,7 @@ describe('encounter note written offline, sent once when the signal returns', ()
     // Long enough offline for the push engine's backoff to have grown; the `online` event must cut it short.
     await page.waitForTimeout(8_000);
     const online = Date.now();
-    await context?.setOffline(false);
+    if (context) await setOffline(context, false);
     await row.getByTestId('note-state').filter({ hasText: 'Sent' }).waitFor({ timeout: 60_000 });
     const sentAfter = Date.now() - online;
     console.log(`note sent ${String(sentAfter)} ms after the signal returned`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Task } from '@medplum/fhirtypes';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPersistentChromium } from './support/browser';
+import { launchPersistentChromium, setOffline } from './support/browser';
 import { goTo, seriousViolations, setNightTheme } from './support/crew-pages';
 import { spacedNhsNumber } from './support/demo-patients';
 import { startApp, type RunningApp } from './support/start-app';
@@ -132,7 +132,7 @@ describe('pre-arrival requests from the control room', () => {
     await setNightTheme(page, false);
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    await context.setOffline(true);
+    await setOffline(context, true);
     await card(FAR)
       .getByRole('button', { name: `Accept incident ${FAR}` })
       .click();
@@ -152,7 +152,7 @@ describe('pre-arrival requests from the control room', () => {
       .waitFor();
     await page.getByRole('button', { name: 'Back to home' }).click();
 
-    await context.setOffline(false);
+    await setOffline(context, false);
     await waitForStatus(app, FAR, 'accepted');
     await card(FAR).getByText('Accepted', { exact: true }).waitFor({ timeout: 15_000 });
   });
