@@ -87,8 +87,9 @@ describe('search rows kept in memory by the page', () => {
     if (first === undefined) throw new Error('no patient picked');
     await page.reload();
     await waitUntilEverySynced(page);
-    // Loaded 2 s after start (the sync after load finds nothing new to write).
-    await page.waitForTimeout(6_000);
+    // Loaded 2 s after start, and read again once the sync after load has stopped writing (twice the longest
+    // gap between its commits: several seconds on a slow machine).
+    await page.waitForTimeout(20_000);
     // The patients rows cleared straight in IndexedDB, with no announcement: only memory still has them.
     await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
