@@ -158,6 +158,9 @@ async function attachWorkers(cdp: CDPSession): Promise<{
 const SETTLE_MS = 20_000;
 
 /** Chromium's CPU in a phase by process (Linux only: no row elsewhere). */
+/** The machine's cores: what "of N core-seconds" counts. */
+const CORES = availableParallelism();
+
 function chromiumRow(name: string, cpu: ChromiumCpu | undefined, ms: number): BenchRow[] {
   if (cpu === undefined) return [];
   const total = cpu.browser + cpu.renderer + cpu.network + cpu.other;
@@ -170,9 +173,6 @@ function chromiumRow(name: string, cpu: ChromiumCpu | undefined, ms: number): Be
     },
   ];
 }
-
-/** The machine's cores: what "of N core-seconds" counts. */
-const CORES = availableParallelism();
 
 /**
  * What the 2x-floor target leaves for the page and sync workers: the machine's core-seconds in twice the
